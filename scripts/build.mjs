@@ -1,0 +1,49 @@
+// Bundles the client, the language server and the CLI into dist/ and copies
+// the tree-sitter .wasm files next to them (the bundle loads them from there).
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+mkdirSync(dist, { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const entries = [
+  { in: 'server/src/cli.ts', out: 'cli.js', banner: '#!/usr/bin/env node' },
+  { in: 'server/src/server.ts', out: 'server.js', banner: '#!/usr/bin/env node' },
+  { in: 'client/src/extension.ts', out: 'client.js', external: ['vscode'] },
+];
+
+await Promise.all(
+  entries
+    .filter((e) => existsSync(join(root, e.in)))
+    .map((e) =>
+      build({
+        ...common,
+        entryPoints: [e.in],
+        outfile: join(dist, e.out),
+        external: e.external ?? [],
+        banner: e.banner ? { js: e.banner } : undefined,
+      }),
+    ),
+);
+
+for (const [pkg, file] of [
+  ['web-tree-sitter', 'tree-sitter.wasm'],
+  ['tree-sitter-python', 'tree-sitter-python.wasm'],
+  ['tree-sitter-typescript', 'tree-sitter-typescript.wasm'],
+  ['tree-sitter-typescript', 'tree-sitter-tsx.wasm'],
+]) {
+  copyFileSync(join(root, 'node_modules', pkg, file), join(dist, file));
+}

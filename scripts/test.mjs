@@ -1,0 +1,34 @@
+// Compiles the TypeScript tests and runs them with Node's test runner.
+// Suites: unit (engine), lsp (the bundled server over stdio). The VS Code
+// suite runs separately via scripts/e2e.mjs (see README).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, statSync, rmSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+rmSync(join(root, 'out'), { recursive: true, force: true });
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root], { stdio: 'inherit' });
+
+const suites = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'lsp'];
+const files = [];
+const walk = (dir) => {
+  let entries = [];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of entries.sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (name.endsWith('.test.js')) files.push(p);
+  }
+};
+for (const s of suites) walk(join(root, 'out/test', s));
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit', cwd: root });
+process.exit(r.status ?? 1);

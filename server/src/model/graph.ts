@@ -1,0 +1,146 @@
+import type { Asset } from './asset';
+import type { KeyReference } from './reference';
+import { containsPosition, type Position } from './location';
+
+/** A reference after resolution: which asset (if any) it names. */
+export interface ResolvedReference extends KeyReference {
+  /** key id of the referenced asset, when resolved */
+  resolved?: string;
+  /** key id the reference would have if it resolved (for messages and did-you-mean) */
+  wanted?: string;
+}
+
+export interface Edge {
+  from: string;
+  to: string;
+  /** the reference that made this edge, when there is one in source */
+  via?: ResolvedReference;
+}
+
+export interface LineageNode {
+  asset: Asset;
+  children: LineageNode[];
+  /** the edge that led here from the parent */
+  edge?: Edge;
+  /** already shown elsewhere in the tree (a diamond) — not expanded again */
+  repeated?: boolean;
+}
+
+/**
+ * The one asset graph of a workspace. Immutable once built: re-indexing
+ * builds a new one, so readers never see a half-updated graph.
+ */
+export class AssetGraph {
+  readonly assets = new Map<string, Asset>();
+  private readonly up = new Map<string, Edge[]>();
+  private readonly down = new Map<string, Edge[]>();
+  private readonly refsByFile = new Map<string, ResolvedReference[]>();
+  private readonly refsByTarget = new Map<string, ResolvedReference[]>();
+  private readonly assetsByFile = new Map<string, Asset[]>();
+
+  addAsset(asset: Asset): void {
+    this.assets.set(asset.id, asset);
+    for (const loc of asset.locations) {
+      const list = this.assetsByFile.get(loc.file) ?? [];
+      if (!list.includes(asset)) list.push(asset);
+      this.assetsByFile.set(loc.file, list);
+    }
+  }
+
+  addEdge(edge: Edge): void {
+    if (edge.from === edge.to) return;
+    const ups = this.up.get(edge.to) ?? [];
+    if (ups.some((e) => e.from === edge.from)) return;
+    ups.push(edge);
+    this.up.set(edge.to, ups);
+    const downs = this.down.get(edge.from) ?? [];
+    downs.push(edge);
+    this.down.set(edge.from, downs);
+  }
+
+  addReference(ref: ResolvedReference): void {
+    const list = this.refsByFile.get(ref.location.file) ?? [];
+    list.push(ref);
+    this.refsByFile.set(ref.location.file, list);
+    if (ref.resolved) {
+      const t = this.refsByTarget.get(ref.resolved) ?? [];
+      t.push(ref);
+      this.refsByTarget.set(ref.resolved, t);
+    }
+  }
+
+  get(id: string): Asset | undefined {
+    return this.assets.get(id);
+  }
+
+  upstream(id: string): Edge[] {
+    return this.up.get(id) ?? [];
+  }
+
+  downstream(id: string): Edge[] {
+    return this.down.get(id) ?? [];
+  }
+
+  references(): Iterable<ResolvedReference> {
+    const all: ResolvedReference[] = [];
+    for (const list of this.refsByFile.values()) all.push(...list);
+    return all;
+  }
+
+  referencesIn(file: string): ResolvedReference[] {
+    return this.refsByFile.get(file) ?? [];
+  }
+
+  referencesTo(id: string): ResolvedReference[] {
+    return this.refsByTarget.get(id) ?? [];
+  }
+
+  assetsIn(file: string): Asset[] {
+    return this.assetsByFile.get(file) ?? [];
+  }
+
+  referenceAt(file: string, pos: Position): ResolvedReference | undefined {
+    return this.referencesIn(file).find((r) => containsPosition(r.location.range, pos));
+  }
+
+  /** The asset whose definition range covers the position (innermost first). */
+  assetAt(file: string, pos: Position): Asset | undefined {
+    const hits = this.assetsIn(file).filter((a) => a.locations.some((l) => l.file === file && containsPosition(l.range, pos)));
+    return hits[0];
+  }
+
+  /** Sorted key ids. */
+  ids(): string[] {
+    return [...this.assets.keys()].sort();
+  }
+
+  /**
+   * Lineage tree from `id`. Each asset is expanded once (later visits are
+   * marked `repeated`), so the tree stays linear in the graph size.
+   */
+  lineage(id: string, direction: 'up' | 'down', depth = Infinity): LineageNode | undefined {
+    const root = this.assets.get(id);
+    if (!root) return undefined;
+    const seen = new Set<string>([id]);
+    const build = (asset: Asset, level: number): LineageNode => {
+      const node: LineageNode = { asset, children: [] };
+      if (level >= depth) return node;
+      const edges = direction === 'up' ? this.upstream(asset.id) : this.downstream(asset.id);
+      for (const edge of [...edges].sort((a, b) => (direction === 'up' ? a.from.localeCompare(b.from) : a.to.localeCompare(b.to)))) {
+        const nextId = direction === 'up' ? edge.from : edge.to;
+        const next = this.assets.get(nextId);
+        if (!next) continue;
+        if (seen.has(nextId)) {
+          node.children.push({ asset: next, children: [], edge, repeated: true });
+          continue;
+        }
+        seen.add(nextId);
+        const child = build(next, level + 1);
+        child.edge = edge;
+        node.children.push(child);
+      }
+      return node;
+    };
+    return build(root, 0);
+  }
+}

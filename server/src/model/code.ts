@@ -99,7 +99,8 @@ export interface ModuleSymbols {
 
 export interface CodeFileFacts {
   file: string;
-  language: 'python' | 'ts';
+  /** yaml = a Dagster component file (defs.yaml) */
+  language: 'python' | 'ts' | 'yaml';
   assets: CodeAssetFact[];
   /** every key reference that is not an asset's own dep list (selections, mentions) */
   references: KeyReference[];

@@ -1,0 +1,64 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import type { FileSource, FileStat } from '../sources/fileSource';
+
+/**
+ * FileSource over the real disk, with overlays for open editor documents
+ * (their unsaved text wins over the file on disk).
+ */
+export class DiskFileSource implements FileSource {
+  private readonly overlays = new Map<string, string>();
+
+  setOverlay(path: string, text: string | undefined): void {
+    if (text === undefined) this.overlays.delete(path);
+    else this.overlays.set(path, text);
+  }
+
+  hasOverlay(path: string): boolean {
+    return this.overlays.has(path);
+  }
+
+  readText(path: string): string | undefined {
+    const overlay = this.overlays.get(path);
+    if (overlay !== undefined) return overlay;
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  readBytes(path: string): Uint8Array | undefined {
+    const overlay = this.overlays.get(path);
+    if (overlay !== undefined) return Buffer.from(overlay, 'utf8');
+    try {
+      return readFileSync(path);
+    } catch {
+      return undefined;
+    }
+  }
+
+  stat(path: string): FileStat | undefined {
+    try {
+      const s = statSync(path);
+      const overlay = this.overlays.get(path);
+      return {
+        size: overlay !== undefined ? Buffer.byteLength(overlay) : s.size,
+        mtimeMs: s.mtimeMs,
+        isFile: s.isFile(),
+        isDirectory: s.isDirectory(),
+      };
+    } catch {
+      const overlay = this.overlays.get(path);
+      if (overlay !== undefined) return { size: Buffer.byteLength(overlay), mtimeMs: Date.now(), isFile: true, isDirectory: false };
+      return undefined;
+    }
+  }
+
+  list(dir: string): string[] | undefined {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return undefined;
+    }
+  }
+}

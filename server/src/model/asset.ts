@@ -9,8 +9,10 @@ export interface Asset {
   /** keyId(key), cached */
   id: string;
   kind: AssetKind;
-  /** primary definition first */
+  /** primary definition first (go-to-definition targets) */
   locations: Location[];
+  /** the whole definition (decorator + body), for "asset at cursor" and code lens */
+  extent?: Location;
   partitions?: PartitionsDef;
   group?: string;
   description?: string;

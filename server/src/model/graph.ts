@@ -40,7 +40,7 @@ export class AssetGraph {
 
   addAsset(asset: Asset): void {
     this.assets.set(asset.id, asset);
-    for (const loc of asset.locations) {
+    for (const loc of asset.extent ? [...asset.locations, asset.extent] : asset.locations) {
       const list = this.assetsByFile.get(loc.file) ?? [];
       if (!list.includes(asset)) list.push(asset);
       this.assetsByFile.set(loc.file, list);
@@ -105,8 +105,12 @@ export class AssetGraph {
 
   /** The asset whose definition range covers the position (innermost first). */
   assetAt(file: string, pos: Position): Asset | undefined {
-    const hits = this.assetsIn(file).filter((a) => a.locations.some((l) => l.file === file && containsPosition(l.range, pos)));
-    return hits[0];
+    const spans = (a: Asset) => (a.extent ? [a.extent, ...a.locations] : a.locations);
+    const hits = this.assetsIn(file).filter((a) => spans(a).some((l) => l.file === file && containsPosition(l.range, pos)));
+    // innermost: the smallest covering span
+    const size = (a: Asset) =>
+      Math.min(...spans(a).filter((l) => l.file === file && containsPosition(l.range, pos)).map((l) => l.range.end.line - l.range.start.line));
+    return hits.sort((a, b) => size(a) - size(b))[0];
   }
 
   /** Sorted key ids. */

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import type { FileSource, FileStat } from '../sources/fileSource';
 
 /**
@@ -39,13 +39,15 @@ export class DiskFileSource implements FileSource {
 
   stat(path: string): FileStat | undefined {
     try {
-      const s = statSync(path);
+      const link = lstatSync(path).isSymbolicLink();
+      const s = link ? statSync(path) : lstatSync(path);
       const overlay = this.overlays.get(path);
       return {
         size: overlay !== undefined ? Buffer.byteLength(overlay) : s.size,
         mtimeMs: s.mtimeMs,
         isFile: s.isFile(),
         isDirectory: s.isDirectory(),
+        isSymlink: link,
       };
     } catch {
       const overlay = this.overlays.get(path);

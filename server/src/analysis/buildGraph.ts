@@ -1,0 +1,289 @@
+import type {
+  Asset,
+  CodeFileFacts,
+  DbtProjectFacts,
+  Diagnostic,
+  KeyReference,
+  Location,
+  PartitionsDef,
+} from '../model';
+import { AssetGraph, keyId, type ResolvedReference } from '../model';
+import { buildDbtRecords, kindOfNode, resolveBindings, type DbtAssetRecord, type ResolvedBinding } from './dbtAssets';
+import { buildDbtLookup, resolveTarget } from './resolve';
+import { closest } from './suggest';
+import { SymbolIndex } from './symbols';
+import { checkEdgePartitions, checkSelections, type SelectionGroup } from './partitionChecks';
+
+export interface WorkspaceFacts {
+  dbtProjects: DbtProjectFacts[];
+  codeFiles: CodeFileFacts[];
+  /** diagnostics the readers already made (manifest-invalid, file-skipped, ...) */
+  readerDiagnostics: Diagnostic[];
+}
+
+export interface AnalysisResult {
+  graph: AssetGraph;
+  diagnostics: Diagnostic[];
+  /** `${from}->${to}` → message, for edges with a partition problem */
+  edgeProblems: Map<string, string>;
+  bindings: ResolvedBinding[];
+}
+
+/** Where an asset's partitions were declared, for messages that point there. */
+export type PartitionsOrigins = Map<string, Location>;
+
+interface Definition {
+  asset: Asset;
+  /** the definition that would win is the first; later ones are duplicates */
+  order: number;
+}
+
+/**
+ * Links every file's facts into one graph and runs the checks. Pure: the
+ * same facts give the same graph and diagnostics; `now` fixes open-ended
+ * partition ranges.
+ */
+export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()): AnalysisResult {
+  const diagnostics: Diagnostic[] = [...facts.readerDiagnostics];
+  const graph = new AssetGraph();
+  const symbols = new SymbolIndex(facts.codeFiles);
+  const bindings = resolveBindings(facts.codeFiles, facts.dbtProjects, symbols);
+  const records = buildDbtRecords(facts.dbtProjects, bindings);
+  const origins: PartitionsOrigins = new Map();
+
+  // 1. Definitions in a stable order: dbt first, so a clashing Python/TS asset is the one reported.
+  const defs = new Map<string, Definition[]>();
+  const define = (asset: Asset) => {
+    const list = defs.get(asset.id) ?? [];
+    list.push({ asset, order: list.length });
+    defs.set(asset.id, list);
+  };
+  for (const r of records.values()) {
+    if (!r.isAsset) continue;
+    const id = keyId(r.key);
+    define({
+      key: r.key,
+      id,
+      kind: kindOfNode(r.node),
+      locations: r.node.locations,
+      partitions: r.partitions,
+      group: r.node.group,
+      description: r.node.description,
+      dbtUniqueId: r.node.uniqueId,
+    });
+    if (r.binding) origins.set(id, r.binding.fact.location);
+  }
+
+  const codeOwners: { file: CodeFileFacts; assetId: string; deps: KeyReference[] }[] = [];
+  for (const file of facts.codeFiles) {
+    for (const fact of file.assets) {
+      if (!fact.key || fact.key.length === 0) continue;
+      const id = keyId(fact.key);
+      const partitions = symbols.resolvePartitions(file, fact.partitions);
+      define({
+        key: fact.key,
+        id,
+        kind: fact.kind,
+        locations: [fact.location],
+        extent: fact.extent,
+        partitions,
+        group: fact.group,
+        description: fact.description,
+      });
+      // point at the asset's own `partitions_def=` when it names one, else at the inline definition
+      if (fact.partitions?.kind === 'name') origins.set(id, fact.partitions.location);
+      else if (partitions?.location) origins.set(id, partitions.location);
+      codeOwners.push({ file, assetId: id, deps: fact.deps });
+    }
+  }
+  for (const [id, list] of defs) {
+    graph.addAsset(list[0].asset);
+    // The first definition stands; each later one is the error, pointing back at it.
+    const first = list[0].asset;
+    for (const d of list.slice(1)) {
+      const loc = d.asset.locations[0];
+      if (!loc) continue;
+      diagnostics.push({
+        location: loc,
+        severity: 'error',
+        code: 'duplicate-asset-key',
+        message: `Asset key "${id}" is already defined (${first.kind}); Dagster rejects duplicate asset keys.`,
+        related: first.locations[0] ? [{ location: first.locations[0], message: `first defined here (${first.kind})` }] : [],
+      });
+    }
+  }
+
+  // 2. dbt sources: upstream keys. A code asset with the same key is the real definition.
+  for (const r of records.values()) {
+    if (r.node.resourceType !== 'source') continue;
+    const id = keyId(r.key);
+    const existing = graph.get(id);
+    if (existing) {
+      for (const loc of r.node.locations) if (!existing.locations.includes(loc)) existing.locations.push(loc);
+    } else {
+      graph.addAsset({
+        key: r.key,
+        id,
+        kind: 'dbt_source',
+        locations: [...r.node.locations],
+        description: r.node.description,
+        dbtUniqueId: r.node.uniqueId,
+      });
+    }
+  }
+
+  // 3. dbt edges from depends_on (ephemeral models walked through).
+  for (const r of records.values()) {
+    if (!r.isAsset) continue;
+    const to = keyId(r.key);
+    for (const up of r.upstream) {
+      const u = records.get(up);
+      if (!u) continue;
+      const from = keyId(u.key);
+      if (graph.get(from)) graph.addEdge({ from, to });
+    }
+  }
+
+  // 4. References: resolve, make code edges, report unknown ones.
+  const assetIds = new Set(graph.assets.keys());
+  const dbt = buildDbtLookup(records.values());
+  const modelNames = [...dbt.models.keys()];
+  const sourceNames = [...dbt.sources.values()].flat().map((r) => `${r.node.sourceName}.${r.node.name}`);
+  const selectionGroups = new Map<string, SelectionGroup>();
+
+  const handle = (ref: KeyReference, owner?: string) => {
+    const res = resolveTarget(ref, assetIds, dbt);
+    const resolved: ResolvedReference = { ...ref, owner: owner ?? ref.owner };
+    if ('resolved' in res) {
+      resolved.resolved = res.resolved;
+      if (ref.role === 'dependency' && resolved.owner && resolved.owner !== res.resolved && assetIds.has(resolved.owner)) {
+        graph.addEdge({ from: res.resolved, to: resolved.owner, via: resolved });
+      }
+    } else {
+      resolved.wanted = res.unresolved;
+      diagnostics.push(unknownDiagnostic(ref, res.kind, res.unresolved, assetIds, modelNames, sourceNames));
+    }
+    if (ref.role === 'selection' && ref.selectionId) {
+      const g = selectionGroups.get(ref.selectionId) ?? { id: ref.selectionId, location: ref.location, members: new Set<string>() };
+      if (resolved.resolved) g.members.add(resolved.resolved);
+      selectionGroups.set(ref.selectionId, g);
+    }
+    graph.addReference(resolved);
+  };
+
+  for (const o of codeOwners) for (const dep of o.deps) handle({ ...dep, role: dep.role ?? 'dependency' }, o.assetId);
+  for (const file of facts.codeFiles) for (const ref of file.references) handle(ref);
+  for (const r of records.values()) {
+    if (!r.isAsset) continue;
+    const owner = keyId(r.key);
+    for (const ref of r.node.refs) {
+      if (!ref.location) continue;
+      handle({ target: ref.target, location: ref.location, role: 'dependency', form: 'sql_ref' }, owner);
+    }
+    for (const src of r.node.sources) {
+      if (!src.location) continue;
+      handle({ target: src.target, location: src.location, role: 'dependency', form: 'sql_source' }, owner);
+    }
+  }
+
+  // 5. Selections: jobs and materialize calls, with their named definitions.
+  const bindingKeys = new Map<string, string[]>();
+  for (const b of bindings) {
+    const ids = [...b.selected].map((uid) => records.get(uid)).filter((r): r is DbtAssetRecord => !!r).map((r) => keyId(r.key));
+    bindingKeys.set(`${b.file.file}#${b.fact.name}`, ids);
+  }
+  for (const file of facts.codeFiles) {
+    for (const sel of file.selections) {
+      const g = selectionGroups.get(sel.id) ?? { id: sel.id, location: sel.location, members: new Set<string>() };
+      g.location = sel.location;
+      g.name = sel.name;
+      for (const name of sel.definitionNames ?? []) {
+        const ids = symbols.resolveDefinition(file, name) ?? bindingKeysFor(name, file, bindings, bindingKeys, symbols);
+        for (const id of ids ?? []) if (assetIds.has(id)) g.members.add(id);
+      }
+      selectionGroups.set(sel.id, g);
+    }
+  }
+
+  // 6. Translators that could not be evaluated and are in use.
+  const reported = new Set<object>();
+  for (const b of bindings) {
+    const t = b.translator;
+    if (t && t.cases === null && !reported.has(t)) {
+      reported.add(t);
+      diagnostics.push({
+        location: t.location,
+        severity: 'info',
+        code: 'translator-not-evaluated',
+        message: `Asset Lens could not evaluate ${t.name}.get_asset_key statically${t.reason ? ` (${t.reason})` : ''}; dagster-dbt's default keys are shown.`,
+      });
+    }
+  }
+
+  // 7. Partition checks.
+  const edgeProblems = new Map<string, string>();
+  diagnostics.push(...checkSelections([...selectionGroups.values()], graph, origins));
+  diagnostics.push(...checkEdgePartitions(graph, origins, edgeProblems, now));
+
+  return { graph, diagnostics, edgeProblems, bindings };
+}
+
+function bindingKeysFor(
+  name: string,
+  file: CodeFileFacts,
+  bindings: ResolvedBinding[],
+  bindingKeys: Map<string, string[]>,
+  symbols: SymbolIndex,
+): string[] | undefined {
+  const local = bindingKeys.get(`${file.file}#${name}`);
+  if (local) return local;
+  const imp = file.symbols.imports[name];
+  if (imp) {
+    const mod = symbols.module(imp.module);
+    if (mod) return bindingKeys.get(`${mod.file}#${imp.name}`);
+  }
+  const any = bindings.filter((b) => b.fact.name === name);
+  return any.length === 1 ? bindingKeys.get(`${any[0].file.file}#${name}`) : undefined;
+}
+
+function unknownDiagnostic(
+  ref: KeyReference,
+  kind: 'key' | 'dbt_ref' | 'dbt_source',
+  wanted: string,
+  assetIds: Set<string>,
+  modelNames: string[],
+  sourceNames: string[],
+): Diagnostic {
+  if (kind === 'dbt_ref') {
+    const s = closest(wanted, modelNames);
+    return {
+      location: ref.location,
+      severity: 'error',
+      code: 'unknown-dbt-ref',
+      message: `No dbt model named "${wanted}".${s ? ` Did you mean "${s}"?` : ''}`,
+      suggestion: s,
+    };
+  }
+  if (kind === 'dbt_source') {
+    const s = closest(wanted, wanted.includes('.') ? sourceNames : [...new Set(sourceNames.map((n) => n.split('.')[0]))]);
+    const suggestion = s && ref.target.kind === 'dbt_source' && ref.target.table ? s.split('.').pop() : s;
+    return {
+      location: ref.location,
+      severity: 'error',
+      code: 'unknown-dbt-source',
+      message: `No dbt source "${wanted}".${s ? ` Did you mean "${s}"?` : ''}`,
+      suggestion,
+    };
+  }
+  const s = closest(wanted, assetIds);
+  return {
+    location: ref.location,
+    // Dagster treats an unknown dep as an external asset, but a selection of one fails at load.
+    severity: ref.role === 'selection' ? 'error' : 'warning',
+    code: 'unknown-asset-key',
+    message: `Unknown asset key "${wanted}".${s ? ` Did you mean "${s}"?` : ''}`,
+    suggestion: s,
+  };
+}
+
+export type { PartitionsDef };

@@ -1,0 +1,135 @@
+import { dirname, relative, isAbsolute, sep } from 'node:path';
+import type {
+  AssetKey,
+  CodeFileFacts,
+  DbtAssetsBindingFact,
+  DbtNode,
+  DbtProjectFacts,
+  Location,
+  PartitionsDef,
+  TranslatorFact,
+} from '../model';
+import { applyTranslator, effectiveUpstream, isAssetNode } from './dbtKeys';
+import { selectDbtNodes } from './dbtSelect';
+import type { SymbolIndex } from './symbols';
+
+/** A `@dbt_assets` function or component with its names resolved. */
+export interface ResolvedBinding {
+  fact: DbtAssetsBindingFact;
+  file: CodeFileFacts;
+  project?: DbtProjectFacts;
+  partitions?: PartitionsDef;
+  translator?: TranslatorFact;
+  /** unique ids of the asset nodes it selects */
+  selected: Set<string>;
+}
+
+/** One dbt node that becomes (or feeds) an asset. */
+export interface DbtAssetRecord {
+  node: DbtNode;
+  project: DbtProjectFacts;
+  key: AssetKey;
+  /** false for a node that exists only as an upstream (source, or unselected model) */
+  isAsset: boolean;
+  binding?: ResolvedBinding;
+  partitions?: PartitionsDef;
+  /** upstream unique ids with ephemeral models walked through */
+  upstream: string[];
+}
+
+function within(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  const pa = a.split(sep);
+  const pb = b.split(sep);
+  let i = 0;
+  while (i < pa.length && i < pb.length && pa[i] === pb[i]) i++;
+  return i;
+}
+
+/** Which dbt project a binding means: its explicit project dir, else the nearest one. */
+function projectFor(binding: DbtAssetsBindingFact, file: string, projects: DbtProjectFacts[]): DbtProjectFacts | undefined {
+  if (projects.length === 0) return undefined;
+  if (binding.projectDir) {
+    const hit = projects.find((p) => within(p.root, binding.projectDir!) || within(binding.projectDir!, p.root));
+    if (hit) return hit;
+  }
+  if (projects.length === 1) return projects[0];
+  const dir = dirname(file);
+  return [...projects].sort((a, b) => commonPrefixLength(b.root, dir) - commonPrefixLength(a.root, dir))[0];
+}
+
+export function resolveBindings(codeFiles: CodeFileFacts[], projects: DbtProjectFacts[], symbols: SymbolIndex): ResolvedBinding[] {
+  const out: ResolvedBinding[] = [];
+  for (const file of codeFiles) {
+    for (const fact of file.dbtBindings) {
+      const project = projectFor(fact, file.file, projects);
+      let translator: TranslatorFact | undefined;
+      if (fact.translator?.kind === 'inline') translator = fact.translator.fact;
+      else if (fact.translator?.kind === 'name') translator = symbols.resolveTranslator(file, fact.translator.name);
+      const selected = project
+        ? new Set([...selectDbtNodes(project.nodes, fact.select || 'fqn:*', fact.exclude)].filter((id) => {
+            const n = project.nodes.find((x) => x.uniqueId === id);
+            return n !== undefined && isAssetNode(n);
+          }))
+        : new Set<string>();
+      out.push({ fact, file, project, partitions: symbols.resolvePartitions(file, fact.partitions), translator, selected });
+    }
+  }
+  return out;
+}
+
+/**
+ * Turns dbt nodes into asset records as dagster-dbt would: a project with
+ * `@dbt_assets` bindings has exactly the nodes they select as assets, keyed
+ * by their translator; a project no Python code loads yet shows every
+ * model/seed/snapshot with the default keys, which is what a user opening a
+ * plain dbt project expects.
+ */
+export function buildDbtRecords(projects: DbtProjectFacts[], bindings: ResolvedBinding[]): Map<string, DbtAssetRecord> {
+  const records = new Map<string, DbtAssetRecord>();
+  for (const project of projects) {
+    const own = bindings.filter((b) => b.project === project);
+    const byId = new Map(project.nodes.map((n) => [n.uniqueId, n] as const));
+    const fallbackTranslator = own.find((b) => b.translator)?.translator;
+    for (const node of project.nodes) {
+      const asset = isAssetNode(node);
+      if (!asset && node.resourceType !== 'source') continue;
+      const binding = asset ? own.find((b) => b.selected.has(node.uniqueId)) : undefined;
+      const isAsset = asset && (own.length === 0 || binding !== undefined);
+      const translator = binding?.translator ?? fallbackTranslator;
+      const key = applyTranslator(node, translator?.cases);
+      records.set(node.uniqueId, {
+        node,
+        project,
+        key,
+        isAsset,
+        binding,
+        partitions: binding?.partitions,
+        upstream: asset ? effectiveUpstream(node, byId) : [],
+      });
+    }
+  }
+  return records;
+}
+
+export function kindOfNode(node: DbtNode): 'dbt_model' | 'dbt_seed' | 'dbt_snapshot' | 'dbt_source' {
+  switch (node.resourceType) {
+    case 'seed':
+      return 'dbt_seed';
+    case 'snapshot':
+      return 'dbt_snapshot';
+    case 'source':
+      return 'dbt_source';
+    default:
+      return 'dbt_model';
+  }
+}
+
+/** Where a dbt asset's partitions were declared (for diagnostics). */
+export function partitionsOrigin(record: DbtAssetRecord): Location | undefined {
+  return record.binding?.fact.location;
+}

@@ -1,0 +1,106 @@
+import { join, relative, sep } from 'node:path';
+import picomatch from 'picomatch';
+import type { FileSource } from '../sources/fileSource';
+import type { WorkspaceSettings } from './settings';
+
+/** Directories never worth walking: tool caches, dependencies, build output. */
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.tox',
+  'site-packages',
+  'dbt_packages',
+  'dbt_modules',
+  'logs',
+  'target',
+  '.e2e',
+  '.dagster',
+  'dist',
+  'out',
+]);
+
+export interface DiscoveredFiles {
+  /** directories holding a dbt_project.yml (outside dbt_packages) */
+  dbtProjects: string[];
+  python: string[];
+  typescript: string[];
+  /** Dagster component files (defs.yaml / component.yaml) */
+  componentYaml: string[];
+}
+
+export type FileRole = 'python' | 'typescript' | 'componentYaml' | 'dbtProjectFile' | 'manifest' | 'other';
+
+export class FileClassifier {
+  private readonly py: (p: string) => boolean;
+  private readonly pyEx: (p: string) => boolean;
+  private readonly ts: (p: string) => boolean;
+  private readonly tsEx: (p: string) => boolean;
+
+  constructor(settings: WorkspaceSettings) {
+    const opts = { dot: true };
+    this.py = picomatch(settings.pythonInclude, opts);
+    this.pyEx = picomatch(settings.pythonExclude, opts);
+    this.ts = picomatch(settings.typescriptInclude, opts);
+    this.tsEx = picomatch(settings.typescriptExclude, opts);
+  }
+
+  /** `rel` is relative to a workspace root, with "/" separators. */
+  classify(rel: string): FileRole {
+    const name = rel.slice(rel.lastIndexOf('/') + 1);
+    if (name === 'dbt_project.yml') return 'dbtProjectFile';
+    if (name === 'manifest.json') return 'manifest';
+    if (name.endsWith('.py')) return this.py(rel) && !this.pyEx(rel) ? 'python' : 'other';
+    if (/\.(ts|tsx|mts|cts)$/.test(name)) return this.ts(rel) && !this.tsEx(rel) ? 'typescript' : 'other';
+    if (name === 'defs.yaml' || name === 'defs.yml' || name === 'component.yaml') return 'componentYaml';
+    return 'other';
+  }
+}
+
+export function toRel(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
+}
+
+/**
+ * Walks the workspace roots. Directory symlinks are not followed (no loops,
+ * nothing outside the roots); the walk is bounded by `maxEntries`.
+ */
+export function discover(roots: string[], fs: FileSource, classifier: FileClassifier, maxEntries = 500_000): DiscoveredFiles {
+  const out: DiscoveredFiles = { dbtProjects: [], python: [], typescript: [], componentYaml: [] };
+  let seen = 0;
+  for (const root of roots) {
+    const stack = [root];
+    while (stack.length) {
+      const dir = stack.pop()!;
+      const names = fs.list(dir);
+      if (!names) continue;
+      for (const name of names.sort()) {
+        if (++seen > maxEntries) return out;
+        const path = join(dir, name);
+        if (SKIP_DIRS.has(name)) continue;
+        const st = fs.stat(path);
+        if (!st) continue;
+        if (st.isDirectory) {
+          // a linked directory may loop or leave the workspace: not followed
+          if (st.isSymlink) continue;
+          if (!name.startsWith('.') || name === '.dagster_defs') stack.push(path);
+          continue;
+        }
+        if (!st.isFile) continue;
+        const role = classifier.classify(toRel(root, path));
+        if (role === 'dbtProjectFile') out.dbtProjects.push(dir);
+        else if (role === 'python') out.python.push(path);
+        else if (role === 'typescript') out.typescript.push(path);
+        else if (role === 'componentYaml') out.componentYaml.push(path);
+      }
+    }
+  }
+  return out;
+}

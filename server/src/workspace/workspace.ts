@@ -1,0 +1,287 @@
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { CodeFileFacts, DbtProjectFacts, Diagnostic } from '../model';
+import { AssetGraph } from '../model';
+import { analyzeWorkspace, type AnalysisResult } from '../analysis/buildGraph';
+import { loadDbtProject } from '../sources/dbt/project';
+import { pythonModuleName, readPythonFile } from '../sources/python';
+import { readTypeScriptFile } from '../sources/typescript';
+import { readComponentYaml } from '../sources/componentYaml';
+import { DiskFileSource } from './diskFileSource';
+import { discover, FileClassifier, toRel, type FileRole } from './discovery';
+import { withDefaults, type WorkspaceSettings } from './settings';
+
+export type IndexProgress = (done: number, total: number, message: string) => void;
+export interface CancellationFlag {
+  readonly isCancellationRequested: boolean;
+}
+
+export interface Snapshot {
+  version: number;
+  graph: AssetGraph;
+  /** by absolute file path, every code */
+  diagnostics: Map<string, Diagnostic[]>;
+  dbtProjects: DbtProjectFacts[];
+  codeFiles: Map<string, CodeFileFacts>;
+  /** `${from}->${to}` → message for edges with a partition problem */
+  edgeProblems: Map<string, string>;
+  roots: string[];
+}
+
+interface DbtEntry {
+  facts: DbtProjectFacts;
+  diagnostics: Diagnostic[];
+}
+
+/** Cheap pre-filters: a file that cannot define or reference assets is not parsed. */
+const PYTHON_HINT = /dagster|PartitionsDefinition|AssetKey|AssetSpec/;
+const TS_HINT_DEFAULT = /dagster|AssetKey|PartitionsDefinition|asset\s*\(|multiAsset|assetSpec|AssetSpec|defineAssetJob|materialize|reportAsset/;
+
+function emptySnapshot(roots: string[]): Snapshot {
+  return {
+    version: 0,
+    graph: new AssetGraph(),
+    diagnostics: new Map(),
+    dbtProjects: [],
+    codeFiles: new Map(),
+    edgeProblems: new Map(),
+    roots,
+  };
+}
+
+/**
+ * The indexed state of a set of workspace roots. Keeps each file's facts so
+ * a change re-reads only that file (or that dbt project), then relinks the
+ * graph, which is cheap. Work is serialised: a change that arrives while an
+ * index is running waits for it, and every snapshot is complete.
+ */
+export class AssetWorkspace {
+  readonly fs: DiskFileSource;
+  readonly roots: string[];
+  private settings: WorkspaceSettings;
+  private classifier: FileClassifier;
+  private readonly log: (line: string) => void;
+  private readonly code = new Map<string, CodeFileFacts>();
+  private readonly codeDiagnostics = new Map<string, Diagnostic[]>();
+  private readonly dbt = new Map<string, DbtEntry>();
+  private current: Snapshot;
+  private queue: Promise<unknown> = Promise.resolve();
+  private version = 0;
+
+  constructor(opts: { roots: string[]; settings?: Partial<WorkspaceSettings>; log?: (line: string) => void; fs?: DiskFileSource }) {
+    this.roots = opts.roots.map((r) => resolve(r));
+    this.settings = withDefaults(opts.settings);
+    this.classifier = new FileClassifier(this.settings);
+    this.log = opts.log ?? (() => undefined);
+    this.fs = opts.fs ?? new DiskFileSource();
+    this.current = emptySnapshot(this.roots);
+  }
+
+  get snapshot(): Snapshot {
+    return this.current;
+  }
+
+  private serial<T>(job: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(job, job);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  indexAll(progress?: IndexProgress, token?: CancellationFlag): Promise<Snapshot> {
+    return this.serial(async () => {
+      const started = Date.now();
+      this.code.clear();
+      this.codeDiagnostics.clear();
+      this.dbt.clear();
+      const found = discover(this.roots, this.fs, this.classifier);
+      const total = found.dbtProjects.length + found.python.length + found.typescript.length + found.componentYaml.length;
+      let done = 0;
+      const step = (message: string) => progress?.(++done, total, message);
+      for (const root of found.dbtProjects) {
+        if (token?.isCancellationRequested) break;
+        await this.loadDbt(root);
+        step(`dbt project ${this.rel(root)}`);
+      }
+      for (const file of [...found.python, ...found.typescript, ...found.componentYaml]) {
+        if (token?.isCancellationRequested) break;
+        await this.readCodeFile(file);
+        step(this.rel(file));
+      }
+      const snap = this.relink();
+      this.log(
+        `indexed ${snap.graph.assets.size} assets from ${found.dbtProjects.length} dbt project(s), ${found.python.length} Python and ${found.typescript.length} TypeScript file(s) in ${Date.now() - started} ms`,
+      );
+      return snap;
+    });
+  }
+
+  /** Open-document overlay: unsaved text counts. Call filesChanged([file]) to re-read. */
+  setOpenDocument(file: string, text: string | undefined): void {
+    this.fs.setOverlay(file, text);
+  }
+
+  filesChanged(files: string[]): Promise<Snapshot> {
+    return this.serial(async () => {
+      const projects = new Set<string>();
+      let rediscover = false;
+      for (const file of files) {
+        const role = this.roleOf(file);
+        const project = this.dbtProjectOf(file);
+        if (role === 'dbtProjectFile') {
+          if (!this.dbt.has(dirname(file))) rediscover = true;
+          projects.add(dirname(file));
+        } else if (project && (role === 'manifest' || /\.(sql|ya?ml|csv)$/.test(file))) {
+          projects.add(project);
+        }
+        if (role === 'python' || role === 'typescript' || role === 'componentYaml') {
+          await this.readCodeFile(file);
+        }
+      }
+      for (const p of projects) await this.loadDbt(p, true);
+      if (rediscover) {
+        const found = discover(this.roots, this.fs, this.classifier);
+        for (const root of found.dbtProjects) if (!this.dbt.has(root)) await this.loadDbt(root);
+      }
+      return this.relink();
+    });
+  }
+
+  updateSettings(settings: Partial<WorkspaceSettings>): Promise<Snapshot> {
+    this.settings = withDefaults({ ...this.settings, ...settings });
+    this.classifier = new FileClassifier(this.settings);
+    return this.indexAll();
+  }
+
+  getSettings(): WorkspaceSettings {
+    return this.settings;
+  }
+
+  private rel(path: string): string {
+    const root = this.rootOf(path);
+    return root ? toRel(root, path) || '.' : path;
+  }
+
+  rootOf(path: string): string | undefined {
+    let best: string | undefined;
+    for (const r of this.roots) {
+      const rel = relative(r, path);
+      if (!rel.startsWith('..') && !isAbsolute(rel) && (!best || r.length > best.length)) best = r;
+    }
+    return best;
+  }
+
+  private roleOf(file: string): FileRole {
+    const root = this.rootOf(file);
+    return root ? this.classifier.classify(toRel(root, file)) : 'other';
+  }
+
+  private dbtProjectOf(file: string): string | undefined {
+    let best: string | undefined;
+    for (const root of this.dbt.keys()) {
+      const rel = relative(root, file);
+      if (!rel.startsWith('..') && !isAbsolute(rel) && (!best || root.length > best.length)) best = root;
+    }
+    return best;
+  }
+
+  private manifestPathFor(root: string): string | undefined {
+    const m = this.settings.manifestPath;
+    if (!m) return undefined;
+    return isAbsolute(m) ? m : join(root, m);
+  }
+
+  private async loadDbt(root: string, reload = false): Promise<void> {
+    if (!this.fs.stat(join(root, 'dbt_project.yml'))?.isFile) {
+      this.dbt.delete(root);
+      return;
+    }
+    try {
+      const loaded = await loadDbtProject(root, this.fs, { manifestPath: this.manifestPathFor(root) });
+      const previous = this.dbt.get(root);
+      const broken = loaded.diagnostics.some((d) => d.code === 'manifest-invalid');
+      if (reload && broken && previous && previous.facts.origin !== 'files') {
+        // A manifest caught mid-write: keep the last good index, say so.
+        this.log(`dbt project ${this.rel(root)}: manifest unreadable (${loaded.diagnostics[0]?.message}); keeping the last good index`);
+        this.dbt.set(root, { facts: previous.facts, diagnostics: loaded.diagnostics });
+        return;
+      }
+      this.dbt.set(root, loaded);
+      for (const line of loaded.facts.log) this.log(`dbt project ${this.rel(root)}: ${line}`);
+    } catch (err) {
+      this.log(`dbt project ${this.rel(root)}: failed to load: ${(err as Error).message}`);
+    }
+  }
+
+  private async readCodeFile(file: string): Promise<void> {
+    this.code.delete(file);
+    this.codeDiagnostics.delete(file);
+    const st = this.fs.stat(file);
+    if (!st?.isFile) return;
+    if (st.size > this.settings.maxFileBytes) {
+      const msg = `${this.rel(file)}: skipped, ${(st.size / 1048576).toFixed(1)} MB is over the ${(this.settings.maxFileBytes / 1048576).toFixed(0)} MB limit`;
+      this.log(msg);
+      this.codeDiagnostics.set(file, [
+        { location: { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }, severity: 'info', code: 'file-skipped', message: msg },
+      ]);
+      return;
+    }
+    const text = this.fs.readText(file);
+    if (text === undefined) return;
+    if (text.includes('\u0000')) {
+      this.log(`${this.rel(file)}: skipped, looks binary`);
+      return;
+    }
+    const role = this.roleOf(file);
+    try {
+      if (role === 'python') {
+        if (!PYTHON_HINT.test(text)) return;
+        const { module, isPackageInit } = pythonModuleName(file, this.fs);
+        this.code.set(file, await readPythonFile(file, text, module, isPackageInit));
+      } else if (role === 'typescript') {
+        if (!this.tsHint().test(text)) return;
+        this.code.set(file, await readTypeScriptFile(file, text, { callNames: this.settings.typescriptCallNames }));
+      } else if (role === 'componentYaml') {
+        const facts = readComponentYaml(file, text);
+        if (facts) this.code.set(file, facts);
+      }
+    } catch (err) {
+      this.log(`${this.rel(file)}: reader failed: ${(err as Error).message}`);
+    }
+  }
+
+  private tsHintCache?: RegExp;
+  private tsHint(): RegExp {
+    const names = Object.values(this.settings.typescriptCallNames ?? {}).flat();
+    if (names.length === 0) return TS_HINT_DEFAULT;
+    this.tsHintCache ??= new RegExp(`${TS_HINT_DEFAULT.source}|${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}`);
+    return this.tsHintCache;
+  }
+
+  private relink(): Snapshot {
+    const dbtEntries = [...this.dbt.values()];
+    const readerDiagnostics: Diagnostic[] = [...dbtEntries.flatMap((e) => e.diagnostics), ...[...this.codeDiagnostics.values()].flat()];
+    for (const f of this.code.values()) readerDiagnostics.push(...f.diagnostics);
+    let result: AnalysisResult;
+    try {
+      result = analyzeWorkspace({ dbtProjects: dbtEntries.map((e) => e.facts), codeFiles: [...this.code.values()], readerDiagnostics });
+    } catch (err) {
+      this.log(`analysis failed: ${(err as Error).stack ?? err}`);
+      return this.current;
+    }
+    const byFile = new Map<string, Diagnostic[]>();
+    for (const d of result.diagnostics) {
+      const list = byFile.get(d.location.file) ?? [];
+      list.push(d);
+      byFile.set(d.location.file, list);
+    }
+    this.current = {
+      version: ++this.version,
+      graph: result.graph,
+      diagnostics: byFile,
+      dbtProjects: dbtEntries.map((e) => e.facts),
+      codeFiles: new Map(this.code),
+      edgeProblems: result.edgeProblems,
+      roots: this.roots,
+    };
+    return this.current;
+  }
+}

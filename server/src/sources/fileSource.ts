@@ -9,6 +9,8 @@ export interface FileStat {
   mtimeMs: number;
   isFile: boolean;
   isDirectory: boolean;
+  /** the path itself is a symbolic link (size/kind are of its target) */
+  isSymlink?: boolean;
 }
 
 export interface FileSource {

@@ -9,7 +9,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 mkdirSync(dist, { recursive: true });
 
+// web-tree-sitter locates files through import.meta.url, which a CJS bundle
+// does not have: give it the bundle's own URL.
+const importMetaShim = "const __importMetaUrl = require('url').pathToFileURL(__filename).href;";
+
 const common = {
+  define: { 'import.meta.url': '__importMetaUrl' },
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -34,7 +39,7 @@ await Promise.all(
         entryPoints: [e.in],
         outfile: join(dist, e.out),
         external: e.external ?? [],
-        banner: e.banner ? { js: e.banner } : undefined,
+        banner: { js: e.banner ? `${e.banner}\n${importMetaShim}` : importMetaShim },
       }),
     ),
 );

@@ -50,7 +50,7 @@ test('lineage taxi_trips --down: taxi_trips → stg_trips → daily_metrics → 
   assert.equal(r.code, 0, r.err);
   const lines = r.out.split('\n');
   const at = (k: string) => lines.findIndex((l) => new RegExp(`(^|→ )${k} `).test(l));
-  const indent = (k: string) => lines[at(k)].search(/\S/);
+  const indent = (k: string) => lines[at(k)].indexOf(k);
   for (const k of ['taxi_trips', 'stg_trips', 'daily_metrics', 'manhattan_stats']) assert.ok(at(k) >= 0, `${k} in\n${r.out}`);
   assert.ok(at('taxi_trips') < at('stg_trips') && at('stg_trips') < at('daily_metrics') && at('daily_metrics') < at('manhattan_stats'));
   assert.ok(indent('stg_trips') < indent('daily_metrics') && indent('daily_metrics') < indent('manhattan_stats'));
@@ -80,7 +80,7 @@ test('check on examples/broken reports exactly one case of every code, exit 1', 
   assert.deepEqual(got, [
     'duplicate-asset-key defs/assets.py:26',
     'manifest-invalid warehouse/target/manifest.json:1',
-    'mixed-partitions defs/jobs.py:3',
+    'mixed-partitions defs/jobs.py:4',
     'partition-mapping defs/assets.py:16',
     'partition-range defs/assets.py:11',
     'translator-not-evaluated defs/dbt.py:10',

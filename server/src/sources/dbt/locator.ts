@@ -1,0 +1,137 @@
+import * as path from 'node:path';
+import type { FileSource } from '../fileSource';
+import { ZERO_RANGE, type Location, type Range } from '../../model/location';
+import { indexSchemaYaml, findEntryRange, type SchemaYaml } from './schemaYaml';
+import { PackageDirs, resolveInside } from './paths';
+
+/** YAML section holding entries of a resource type, when it is defined in a properties file. */
+export function yamlSectionOf(resourceType: string): string | undefined {
+  switch (resourceType) {
+    case 'model':
+      return 'models';
+    case 'seed':
+      return 'seeds';
+    case 'snapshot':
+      return 'snapshots';
+    case 'analysis':
+      return 'analyses';
+    case 'source':
+      return 'sources';
+    case 'exposure':
+      return 'exposures';
+    case 'unit_test':
+      return 'unit_tests';
+    case 'metric':
+      return 'metrics';
+    case 'semantic_model':
+      return 'semantic_models';
+    case 'saved_query':
+      return 'saved_queries';
+    default:
+      return undefined;
+  }
+}
+
+/** Range of the first line holding anything but whitespace (trimmed), 0:0 for an empty file. */
+export function firstContentRange(text: string): Range {
+  let line = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const content = text.slice(start, end).replace(/\r$/, '');
+    const lead = content.length - content.trimStart().length;
+    if (content.trim().length > 0) {
+      return { start: { line, character: lead }, end: { line, character: content.trimEnd().length } };
+    }
+    if (end >= text.length) break;
+    start = end + 1;
+    line++;
+  }
+  return ZERO_RANGE;
+}
+
+/**
+ * Resolves dbt's package-relative paths to local files and finds ranges in
+ * them. Files are read at most once per locator (one reader pass).
+ */
+export class DbtFileLocator {
+  private readonly texts = new Map<string, string | undefined>();
+  private readonly yamls = new Map<string, SchemaYaml | undefined>();
+  readonly packageDirs: PackageDirs;
+  private readonly allowedRoots: string[];
+
+  constructor(
+    private readonly fs: FileSource,
+    readonly projectRoot: string,
+    readonly projectName: string,
+    readonly packagesDir: string,
+    /** files above this size are never read: their location is the file at 0:0 */
+    private readonly maxBytes = 20 * 1024 * 1024,
+  ) {
+    this.packageDirs = new PackageDirs(packagesDir, fs);
+    this.allowedRoots = [projectRoot, packagesDir];
+  }
+
+  packageRoot(pkg: string): string | undefined {
+    if (!pkg || pkg === this.projectName) return this.projectRoot;
+    return this.packageDirs.dirOf(pkg);
+  }
+
+  /** Absolute local path of a package-relative path, or undefined when unknown / outside the project. */
+  resolve(pkg: string, rel: string | undefined): string | undefined {
+    if (!rel) return undefined;
+    const base = this.packageRoot(pkg);
+    if (!base) return undefined;
+    return resolveInside(base, rel, this.allowedRoots);
+  }
+
+  /** Text of a file; undefined when missing or too big to read (see `exists`). */
+  text(file: string): string | undefined {
+    if (!this.texts.has(file)) {
+      const st = this.fs.stat(file);
+      this.texts.set(file, st && st.isFile && st.size <= this.maxBytes ? this.fs.readText(file) : undefined);
+    }
+    return this.texts.get(file);
+  }
+
+  private readonly existing = new Map<string, boolean>();
+  exists(file: string): boolean {
+    let e = this.existing.get(file);
+    if (e === undefined) this.existing.set(file, (e = this.fs.stat(file)?.isFile === true));
+    return e;
+  }
+
+  yaml(file: string): SchemaYaml | undefined {
+    if (!this.yamls.has(file)) {
+      const t = this.text(file);
+      this.yamls.set(file, t === undefined ? undefined : indexSchemaYaml(t, file));
+    }
+    return this.yamls.get(file);
+  }
+
+  /** The file at its first content line; undefined when the file does not exist. */
+  fileLocation(file: string): Location | undefined {
+    const t = this.text(file);
+    if (t === undefined) return this.exists(file) ? { file, range: ZERO_RANGE } : undefined;
+    return { file, range: firstContentRange(t) };
+  }
+
+  /** A `- name:` entry in a properties file; the file at 0:0 when the entry is not found; undefined when no file. */
+  yamlEntryLocation(file: string, section: string, name: string, table?: string, version?: string | number): Location | undefined {
+    const idx = this.yaml(file);
+    if (!idx) return this.exists(file) ? { file, range: ZERO_RANGE } : undefined;
+    if (version !== undefined && version !== null && section === 'models') {
+      const entry = idx.sections.get('models')?.find((e) => e.name === name);
+      const v = entry?.versions?.find((x) => String(x.v) === String(version));
+      if (v) return { file, range: v.range };
+    }
+    const r = findEntryRange(idx, section, name, table);
+    return { file, range: r ?? ZERO_RANGE };
+  }
+
+  isYamlPath(p: string): boolean {
+    const ext = path.extname(p).toLowerCase();
+    return ext === '.yml' || ext === '.yaml';
+  }
+}

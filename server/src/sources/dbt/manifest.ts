@@ -1,0 +1,257 @@
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { FileSource } from '../fileSource';
+import type { DbtNode, DbtProjectFacts } from '../../model/dbt';
+import type { Diagnostic } from '../../model/diagnostic';
+import type { DbtRefTarget, DbtSourceTarget } from '../../model/reference';
+import type { Location } from '../../model/location';
+import { ZERO_RANGE } from '../../model/location';
+import { jsonErrorOffset } from './jsonError';
+import { DbtFileLocator, yamlSectionOf } from './locator';
+import { parseDbtProjectYml } from './projectYml';
+
+/** Oldest and newest manifest schema versions the reader understands. */
+export const MIN_MANIFEST_VERSION = 4;
+export const MAX_MANIFEST_VERSION = 12;
+
+/** Top-level manifest collections whose entries become DbtNodes. */
+const COLLECTIONS = ['nodes', 'sources', 'exposures', 'unit_tests', 'metrics', 'semantic_models', 'saved_queries'] as const;
+
+type Json = Record<string, unknown>;
+
+export interface ManifestReadResult {
+  facts?: DbtProjectFacts;
+  diagnostics: Diagnostic[];
+  /** set when the bytes are not valid JSON (the caller may retry a half-written file) */
+  invalidJsonAt?: number;
+  schemaVersion?: number;
+  dbtVersion?: string;
+}
+
+function isObj(v: unknown): v is Json {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+function nonEmptyStr(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+function strList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+function versionValue(v: unknown): string | number | undefined {
+  return typeof v === 'string' || typeof v === 'number' ? v : undefined;
+}
+
+export function manifestSchemaVersion(metadata: unknown): number | undefined {
+  const url = isObj(metadata) ? str(metadata.dbt_schema_version) : undefined;
+  const m = url ? /manifest\/v(\d+)(?:\.json)?/.exec(url) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/** refs as `[["m"]]`, `[["pkg","m"]]` (≤v8) or `[{name, package, version}]` (v9+); duplicates removed. */
+export function parseManifestRefs(v: unknown): DbtRefTarget[] {
+  const out: DbtRefTarget[] = [];
+  const seen = new Set<string>();
+  if (!Array.isArray(v)) return out;
+  for (const r of v) {
+    let t: DbtRefTarget | undefined;
+    if (Array.isArray(r)) {
+      const parts = r.filter((x): x is string => typeof x === 'string');
+      if (parts.length === 1) t = { kind: 'dbt_ref', name: parts[0] };
+      else if (parts.length >= 2) t = { kind: 'dbt_ref', package: parts[0], name: parts[1] };
+    } else if (isObj(r) && typeof r.name === 'string') {
+      t = { kind: 'dbt_ref', name: r.name };
+      const pkg = nonEmptyStr(r.package);
+      if (pkg) t.package = pkg;
+      const ver = versionValue(r.version);
+      if (ver !== undefined) t.version = ver;
+    }
+    if (!t) continue;
+    const id = `${t.package ?? ''}\u0000${t.name}\u0000${t.version ?? ''}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(t);
+  }
+  return out;
+}
+
+export function parseManifestSources(v: unknown): DbtSourceTarget[] {
+  const out: DbtSourceTarget[] = [];
+  const seen = new Set<string>();
+  if (!Array.isArray(v)) return out;
+  for (const s of v) {
+    if (!Array.isArray(s) || typeof s[0] !== 'string') continue;
+    const t: DbtSourceTarget = { kind: 'dbt_source', sourceName: s[0] };
+    if (typeof s[1] === 'string') t.table = s[1];
+    const id = `${t.sourceName}\u0000${t.table ?? ''}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(t);
+  }
+  return out;
+}
+
+/** The project's name: metadata (v10+), dbt_project.yml, or the package whose md5 is `project_id`. */
+function projectNameOf(manifest: Json, localName: string | undefined): string {
+  const meta = isObj(manifest.metadata) ? manifest.metadata : {};
+  const fromMeta = nonEmptyStr(meta.project_name);
+  if (fromMeta) return fromMeta;
+  // before v10: an extra pass over the nodes for their package names
+  const packages = new Set<string>();
+  for (const c of COLLECTIONS) {
+    const coll = manifest[c];
+    if (!isObj(coll)) continue;
+    for (const raw of Object.values(coll)) if (isObj(raw) && typeof raw.package_name === 'string') packages.add(raw.package_name);
+  }
+  const projectId = str(meta.project_id);
+  if (projectId) {
+    for (const p of packages) if (createHash('md5').update(p).digest('hex') === projectId) return p;
+  }
+  if (localName && packages.has(localName)) return localName;
+  return localName ?? packages.values().next().value ?? 'unknown';
+}
+
+function diag(file: string, code: Diagnostic['code'], severity: Diagnostic['severity'], message: string): Diagnostic {
+  return { location: { file, range: ZERO_RANGE }, severity, code, message };
+}
+
+/**
+ * Reads a dbt manifest.json (schema v4–v12) into DbtProjectFacts in one pass
+ * over the parsed JSON. Code, compiled code and columns are never copied.
+ * Locations come from files under the LOCAL project root (never `root_path`).
+ */
+export function readManifest(bytes: Uint8Array, manifestPath: string, projectRoot: string, fs: FileSource): ManifestReadResult {
+  const diagnostics: Diagnostic[] = [];
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(new TextDecoder('utf-8').decode(bytes));
+  } catch {
+    const at = jsonErrorOffset(bytes);
+    diagnostics.push(diag(manifestPath, 'manifest-invalid', 'error', `manifest.json is not valid JSON at byte ${at}`));
+    return { diagnostics, invalidJsonAt: at };
+  }
+  if (!isObj(manifest)) {
+    diagnostics.push(diag(manifestPath, 'manifest-invalid', 'error', 'manifest.json is not valid JSON at byte 0'));
+    return { diagnostics, invalidJsonAt: 0 };
+  }
+  const metadata = isObj(manifest.metadata) ? manifest.metadata : {};
+  const schemaVersion = manifestSchemaVersion(metadata);
+  const dbtVersion = str(metadata.dbt_version);
+  if (schemaVersion !== undefined && schemaVersion < MIN_MANIFEST_VERSION) {
+    diagnostics.push(
+      diag(
+        manifestPath,
+        'unsupported-manifest-version',
+        'error',
+        `unsupported manifest version v${schemaVersion} (dbt ${dbtVersion ?? 'unknown'}); Asset Lens reads v${MIN_MANIFEST_VERSION}–v${MAX_MANIFEST_VERSION}`,
+      ),
+    );
+    return { diagnostics, schemaVersion, dbtVersion };
+  }
+
+  const settings = (() => {
+    const t = fs.readText(path.join(projectRoot, 'dbt_project.yml'));
+    return t === undefined ? undefined : parseDbtProjectYml(t);
+  })();
+  const projectName = projectNameOf(manifest, settings?.name);
+  const packagesDir = path.resolve(projectRoot, settings?.packagesInstallPath ?? 'dbt_packages');
+  const locator = new DbtFileLocator(fs, projectRoot, projectName, packagesDir);
+
+  const nodes: DbtNode[] = [];
+  for (const c of COLLECTIONS) {
+    const coll = manifest[c];
+    if (!isObj(coll)) continue;
+    for (const [key, raw] of Object.entries(coll)) {
+      if (!isObj(raw)) continue;
+      try {
+        nodes.push(toNode(key, raw, locator));
+      } catch {
+        // one odd node never hides the others
+      }
+    }
+  }
+  const facts: DbtProjectFacts = {
+    root: projectRoot,
+    name: projectName,
+    manifestPath,
+    origin: 'manifest',
+    nodes,
+    log: [],
+  };
+  if (schemaVersion !== undefined && schemaVersion > MAX_MANIFEST_VERSION) {
+    facts.log.push(`manifest schema v${schemaVersion} is newer than v${MAX_MANIFEST_VERSION}; read as v${MAX_MANIFEST_VERSION}`);
+  }
+  return { facts, diagnostics, schemaVersion, dbtVersion };
+}
+
+function toNode(key: string, raw: Json, locator: DbtFileLocator): DbtNode {
+  const config = isObj(raw.config) ? raw.config : {};
+  const resourceType = str(raw.resource_type) ?? key.split('.')[0];
+  const packageName = str(raw.package_name) ?? '';
+  const dependsOnRaw = isObj(raw.depends_on) ? raw.depends_on.nodes : undefined;
+  const node: DbtNode = {
+    uniqueId: str(raw.unique_id) ?? key,
+    resourceType,
+    name: str(raw.name) ?? '',
+    packageName,
+    tags: strList(raw.tags ?? config.tags),
+    fqn: strList(raw.fqn),
+    dependsOn: [...new Set(strList(dependsOnRaw))],
+    refs: parseManifestRefs(raw.refs).map((target) => ({ target })),
+    sources: parseManifestSources(raw.sources).map((target) => ({ target })),
+    locations: [],
+  };
+  const sourceName = str(raw.source_name);
+  if (sourceName !== undefined) node.sourceName = sourceName;
+  const configSchema = str(config.schema);
+  if (configSchema !== undefined) node.configSchema = configSchema;
+  const alias = str(raw.alias) ?? str(config.alias);
+  if (alias !== undefined) node.alias = alias;
+  const version = versionValue(raw.version);
+  if (version !== undefined) node.version = version;
+  const latest = versionValue(raw.latest_version);
+  if (latest !== undefined) node.latestVersion = latest;
+  const materialized = str(config.materialized);
+  if (materialized !== undefined) node.materialized = materialized;
+  if (isObj(config.meta)) node.configMeta = config.meta;
+  if (isObj(raw.meta)) node.meta = raw.meta;
+  const ofp = nonEmptyStr(raw.original_file_path);
+  if (ofp !== undefined) node.originalFilePath = ofp;
+  const description = nonEmptyStr(raw.description);
+  if (description !== undefined) node.description = description;
+  const group = nonEmptyStr(raw.group) ?? nonEmptyStr(config.group);
+  if (group !== undefined) node.group = group;
+  node.locations = locationsOf(node, str(raw.patch_path), locator);
+  return node;
+}
+
+function locationsOf(node: DbtNode, patchPath: string | undefined, locator: DbtFileLocator): Location[] {
+  const out: Location[] = [];
+  const file = locator.resolve(node.packageName, node.originalFilePath);
+  if (file) {
+    const section = yamlSectionOf(node.resourceType);
+    let loc: Location | undefined;
+    if (locator.isYamlPath(file)) {
+      if (section === 'sources') loc = locator.yamlEntryLocation(file, 'sources', node.sourceName ?? '', node.name);
+      else if (section) loc = locator.yamlEntryLocation(file, section, node.name, undefined, node.version);
+      else if (locator.exists(file)) loc = { file, range: ZERO_RANGE };
+    } else {
+      loc = locator.fileLocation(file);
+    }
+    if (loc) out.push(loc);
+  }
+  if (patchPath) {
+    const m = /^([^:]*):\/\/(.*)$/.exec(patchPath);
+    const pkg = m ? m[1] : node.packageName;
+    const rel = m ? m[2] : patchPath;
+    const yamlFile = locator.resolve(pkg, rel);
+    const section = yamlSectionOf(node.resourceType);
+    if (yamlFile && section && yamlFile !== file) {
+      const loc = locator.yamlEntryLocation(yamlFile, section, node.name, undefined, node.version);
+      if (loc) out.push(loc);
+    }
+  }
+  return out;
+}

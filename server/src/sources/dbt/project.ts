@@ -1,0 +1,164 @@
+import * as path from 'node:path';
+import type { FileSource } from '../fileSource';
+import type { DbtNode, DbtProjectFacts } from '../../model/dbt';
+import type { Diagnostic } from '../../model/diagnostic';
+import { ZERO_RANGE } from '../../model/location';
+import { readManifest, type ManifestReadResult } from './manifest';
+import { DEFAULT_MAX_FILE_BYTES, DbtResolver, readDbtProjectFiles, walk } from './projectFiles';
+import { parseDbtProjectYml } from './projectYml';
+import { isInside, relPosix } from './paths';
+
+export interface LoadDbtProjectOptions {
+  /** default `<root>/target/manifest.json` */
+  manifestPath?: string;
+  /** wait before re-reading a half-written manifest (default 200 ms) */
+  retryDelayMs?: number;
+  /** files (manifest included) above this size are skipped; default 20 MB */
+  maxFileBytes?: number;
+}
+
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function shortDbtVersion(v: string | undefined): string {
+  const m = v ? /^(\d+)\.(\d+)/.exec(v) : null;
+  return m ? `${m[1]}.${m[2]}` : (v ?? 'unknown');
+}
+
+function countLabel(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** SQL / YAML / CSV files of the project and its packages that changed after `sinceMs`. */
+function newerProjectFiles(root: string, fs: FileSource, sinceMs: number): string[] {
+  const settings = parseDbtProjectYml(fs.readText(path.join(root, 'dbt_project.yml')) ?? '');
+  const roots: { dir: string; paths: string[] }[] = [];
+  const pathsOf = (s: typeof settings): string[] => [...new Set([...s.modelPaths, ...s.seedPaths, ...s.snapshotPaths, ...s.analysisPaths])];
+  roots.push({ dir: root, paths: pathsOf(settings) });
+  const packagesDir = path.resolve(root, settings.packagesInstallPath);
+  for (const entry of fs.list(packagesDir) ?? []) {
+    const dir = path.join(packagesDir, entry);
+    const t = fs.readText(path.join(dir, 'dbt_project.yml'));
+    if (t !== undefined) roots.push({ dir, paths: pathsOf(parseDbtProjectYml(t)) });
+  }
+  const out: string[] = [];
+  for (const r of roots) {
+    for (const p of r.paths) {
+      for (const [file] of walk(fs, path.resolve(r.dir, p), ['.sql', '.yml', '.yaml', '.csv'])) {
+        const st = fs.stat(file);
+        if (st && st.mtimeMs > sinceMs) out.push(file);
+      }
+    }
+  }
+  return out;
+}
+
+function filesOf(node: DbtNode): string[] {
+  return node.locations.map((l) => l.file);
+}
+
+function summary(nodes: DbtNode[]): string {
+  const c = (t: string): number => nodes.filter((n) => n.resourceType === t).length;
+  const parts = [countLabel(c('model'), 'model', 'models'), countLabel(c('source'), 'source', 'sources')];
+  if (c('seed')) parts.push(countLabel(c('seed'), 'seed', 'seeds'));
+  if (c('snapshot')) parts.push(countLabel(c('snapshot'), 'snapshot', 'snapshots'));
+  return parts.join(', ');
+}
+
+/**
+ * Loads one dbt project: its manifest when there is a usable one (overlaid with
+ * SQL/YAML files edited since the manifest was written), else its files.
+ * A half-written manifest is re-read once after a short wait. Never throws.
+ */
+export async function loadDbtProject(
+  root: string,
+  fs: FileSource,
+  opts: LoadDbtProjectOptions = {},
+): Promise<{ facts: DbtProjectFacts; diagnostics: Diagnostic[] }> {
+  const manifestPath = opts.manifestPath ?? path.join(root, 'target', 'manifest.json');
+  const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const shown = isInside(root, manifestPath) ? relPosix(root, manifestPath) : manifestPath;
+  const diagnostics: Diagnostic[] = [];
+  const log: string[] = [];
+
+  const fromFiles = (): { facts: DbtProjectFacts; diagnostics: Diagnostic[] } => {
+    const files = readDbtProjectFiles(root, fs, { maxFileBytes: maxBytes });
+    files.facts.log.unshift(...log);
+    return { facts: files.facts, diagnostics: [...diagnostics, ...files.diagnostics] };
+  };
+
+  const st = fs.stat(manifestPath);
+  if (!st || !st.isFile) {
+    log.push(`no manifest at ${shown}; reading project files`);
+    return fromFiles();
+  }
+  if (st.size > maxBytes) {
+    const mb = (st.size / 1024 / 1024).toFixed(1);
+    log.push(`skipped ${shown} (${mb} MB, over the ${Math.round(maxBytes / 1024 / 1024)} MB limit); reading project files`);
+    diagnostics.push({
+      location: { file: manifestPath, range: ZERO_RANGE },
+      severity: 'info',
+      code: 'file-skipped',
+      message: `manifest skipped: ${mb} MB is over the size limit; using project files`,
+    });
+    return fromFiles();
+  }
+
+  const attempt = (): ManifestReadResult | undefined => {
+    const bytes = fs.readBytes(manifestPath);
+    return bytes === undefined ? undefined : readManifest(bytes, manifestPath, root, fs);
+  };
+  let result = attempt();
+  if (result?.invalidJsonAt !== undefined) {
+    // dbt may still be writing it
+    await delay(opts.retryDelayMs ?? 200);
+    result = attempt();
+  }
+  if (!result) {
+    log.push(`manifest ${shown} could not be read; reading project files`);
+    return fromFiles();
+  }
+  if (result.invalidJsonAt !== undefined) {
+    diagnostics.push({
+      location: { file: manifestPath, range: ZERO_RANGE },
+      severity: 'error',
+      code: 'manifest-invalid',
+      message: `manifest.json is not valid JSON at byte ${result.invalidJsonAt}; using project files`,
+    });
+    log.push(`manifest ${shown} is not valid JSON at byte ${result.invalidJsonAt}; reading project files`);
+    return fromFiles();
+  }
+  if (!result.facts) {
+    diagnostics.push(...result.diagnostics);
+    log.push(`manifest ${shown} not used (${result.diagnostics.map((d) => d.message).join('; ')}); reading project files`);
+    return fromFiles();
+  }
+
+  const facts = result.facts;
+  diagnostics.push(...result.diagnostics);
+  const newer = new Set(newerProjectFiles(root, fs, st.mtimeMs));
+  let overlaid = 0;
+  if (newer.size > 0) {
+    const files = readDbtProjectFiles(root, fs, { maxFileBytes: maxBytes });
+    diagnostics.push(...files.diagnostics);
+    const byId = new Map(facts.nodes.map((n, i) => [n.uniqueId, i] as const));
+    const replaced: DbtNode[] = [];
+    for (const node of files.facts.nodes) {
+      if (!filesOf(node).some((f) => newer.has(f))) continue;
+      const i = byId.get(node.uniqueId);
+      if (i === undefined) {
+        byId.set(node.uniqueId, facts.nodes.length);
+        facts.nodes.push(node);
+      } else facts.nodes[i] = node;
+      replaced.push(node);
+    }
+    if (replaced.length) {
+      new DbtResolver(facts.nodes, facts.name).link(replaced);
+      facts.origin = 'manifest+files';
+    }
+    overlaid = newer.size;
+  }
+  const schema = result.schemaVersion !== undefined ? `, v${result.schemaVersion}` : '';
+  const tail = overlaid ? `; ${countLabel(overlaid, 'newer file', 'newer files')} overlaid` : '';
+  facts.log.unshift(...log, `manifest ${shown} (dbt ${shortDbtVersion(result.dbtVersion)}${schema}): ${summary(facts.nodes)}${tail}`);
+  return { facts, diagnostics };
+}

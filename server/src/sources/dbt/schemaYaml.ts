@@ -1,0 +1,120 @@
+import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
+import { LineIndex, type Range } from '../../model/location';
+
+/**
+ * Index of a dbt properties file (schema.yml, sources.yml): for each named
+ * entry (`models: - name: m`, `sources: - name: s / tables: - name: t`) the
+ * range of its name scalar plus its plain value. Jinja and syntax errors are
+ * tolerated: whatever the parser recovered is indexed.
+ */
+export interface YamlNamedEntry {
+  name: string;
+  /** range of the name value (`m` in `- name: m`) */
+  nameRange: Range;
+  value: Record<string, unknown>;
+  /** versioned models: `versions: - v: 2` entries, range of the `v` value */
+  versions?: { v: string | number; range: Range; value: Record<string, unknown> }[];
+}
+
+export interface YamlSourceEntry extends YamlNamedEntry {
+  tables: YamlNamedEntry[];
+}
+
+export interface SchemaYaml {
+  file: string;
+  /** models, seeds, snapshots, analyses, exposures, unit_tests, metrics, semantic_models, saved_queries, macros ... */
+  sections: Map<string, YamlNamedEntry[]>;
+  sources: YamlSourceEntry[];
+}
+
+const NAMED_SECTIONS = [
+  'models',
+  'seeds',
+  'snapshots',
+  'analyses',
+  'exposures',
+  'unit_tests',
+  'metrics',
+  'semantic_models',
+  'saved_queries',
+  'groups',
+];
+
+function mapGet(node: unknown, key: string): YamlNode | undefined {
+  if (!isMap(node)) return undefined;
+  for (const pair of node.items as Pair[]) {
+    if (isScalar(pair.key) && String(pair.key.value) === key) return (pair.value ?? undefined) as YamlNode | undefined;
+  }
+  return undefined;
+}
+
+function scalarRange(node: YamlNode | undefined, lines: LineIndex): Range | undefined {
+  if (!node || !isScalar(node) || !node.range) return undefined;
+  return lines.rangeOf(node.range[0], node.range[1]);
+}
+
+function plain(node: unknown): Record<string, unknown> {
+  try {
+    const v = isMap(node) ? node.toJSON() : undefined;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function namedEntries(seq: YamlNode | undefined, lines: LineIndex): { entry: YamlNamedEntry; node: YamlNode }[] {
+  const out: { entry: YamlNamedEntry; node: YamlNode }[] = [];
+  if (!isSeq(seq)) return out;
+  for (const item of seq.items) {
+    const nameNode = mapGet(item, 'name');
+    const nameRange = scalarRange(nameNode, lines);
+    if (!nameNode || !isScalar(nameNode) || nameRange === undefined || nameNode.value === null) continue;
+    const entry: YamlNamedEntry = { name: String(nameNode.value), nameRange, value: plain(item) };
+    const versions = mapGet(item, 'versions');
+    if (isSeq(versions)) {
+      entry.versions = [];
+      for (const vItem of versions.items) {
+        const vNode = mapGet(vItem, 'v');
+        const r = scalarRange(vNode, lines);
+        if (!vNode || !isScalar(vNode) || r === undefined) continue;
+        const v = vNode.value;
+        if (typeof v !== 'string' && typeof v !== 'number') continue;
+        entry.versions.push({ v, range: r, value: plain(vItem) });
+      }
+    }
+    out.push({ entry, node: item as YamlNode });
+  }
+  return out;
+}
+
+export function indexSchemaYaml(text: string, file: string): SchemaYaml {
+  const result: SchemaYaml = { file, sections: new Map(), sources: [] };
+  let root: unknown;
+  try {
+    root = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, strict: false }).contents;
+  } catch {
+    return result;
+  }
+  if (!isMap(root)) return result;
+  const lines = new LineIndex(text);
+  for (const section of NAMED_SECTIONS) {
+    const entries = namedEntries(mapGet(root, section), lines);
+    if (entries.length) result.sections.set(section, entries.map((e) => e.entry));
+  }
+  for (const { entry, node } of namedEntries(mapGet(root, 'sources'), lines)) {
+    const tables = namedEntries(mapGet(node, 'tables'), lines).map((t) => t.entry);
+    result.sources.push({ ...entry, tables });
+  }
+  return result;
+}
+
+/** Find one entry's name range: a source table, or a named entry of a section. */
+export function findEntryRange(index: SchemaYaml, section: string, name: string, tableName?: string): Range | undefined {
+  if (section === 'sources') {
+    const src = index.sources.find((s) => s.name === name);
+    if (!src) return undefined;
+    if (tableName === undefined) return src.nameRange;
+    return src.tables.find((t) => t.name === tableName)?.nameRange;
+  }
+  return index.sections.get(section)?.find((e) => e.name === name)?.nameRange;
+}

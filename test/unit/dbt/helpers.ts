@@ -1,0 +1,72 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import type { FileSource, FileStat } from '../../../server/src/sources/fileSource';
+
+/** The repository root: the nearest ancestor holding package.json (compiled tests live under out/). */
+export function repoRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 8; i++) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'asset-lens') return dir;
+    dir = path.dirname(dir);
+  }
+  return process.cwd();
+}
+
+export const MANIFEST_DIR = '/work/shared/manifests';
+
+/** Every real manifest file (top level and more/). */
+export function allManifests(): string[] {
+  const out: string[] = [];
+  for (const sub of ['', 'more']) {
+    const dir = path.join(MANIFEST_DIR, sub);
+    for (const f of readdirSync(dir).sort()) if (f.endsWith('.json')) out.push(path.join(dir, f));
+  }
+  return out;
+}
+
+/** FileSource over a map of absolute path → text, with settable mtimes. */
+export class MemoryFileSource implements FileSource {
+  readonly files = new Map<string, { bytes: Uint8Array; mtimeMs: number }>();
+  reads = 0;
+
+  set(file: string, content: string | Uint8Array, mtimeMs = 1000): this {
+    this.files.set(file, { bytes: typeof content === 'string' ? Buffer.from(content, 'utf8') : content, mtimeMs });
+    return this;
+  }
+  readText(p: string): string | undefined {
+    const f = this.files.get(p);
+    if (!f) return undefined;
+    this.reads++;
+    return Buffer.from(f.bytes).toString('utf8');
+  }
+  readBytes(p: string): Uint8Array | undefined {
+    const f = this.files.get(p);
+    if (f) this.reads++;
+    return f?.bytes;
+  }
+  stat(p: string): FileStat | undefined {
+    const f = this.files.get(p);
+    if (f) return { size: f.bytes.length, mtimeMs: f.mtimeMs, isFile: true, isDirectory: false };
+    const prefix = p.endsWith(path.sep) ? p : p + path.sep;
+    for (const k of this.files.keys()) if (k.startsWith(prefix)) return { size: 0, mtimeMs: 0, isFile: false, isDirectory: true };
+    return undefined;
+  }
+  list(dir: string): string[] | undefined {
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    const names = new Set<string>();
+    for (const k of this.files.keys()) if (k.startsWith(prefix)) names.add(k.slice(prefix.length).split(path.sep)[0]);
+    return names.size ? [...names].sort() : undefined;
+  }
+}
+
+/** Text of a range's first line, for "points at the right text" checks. */
+export function lineOf(text: string, line: number): string {
+  return text.split('\n')[line] ?? '';
+}
+
+export function sliceRange(text: string, r: { start: { line: number; character: number }; end: { line: number; character: number } }): string {
+  const lines = text.split('\n');
+  if (r.start.line === r.end.line) return (lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
+  return [lines[r.start.line].slice(r.start.character), ...lines.slice(r.start.line + 1, r.end.line), lines[r.end.line].slice(0, r.end.character)].join('\n');
+}

@@ -62,6 +62,16 @@ function projectFor(binding: DbtAssetsBindingFact, file: string, projects: DbtPr
   return [...projects].sort((a, b) => commonPrefixLength(b.root, dir) - commonPrefixLength(a.root, dir))[0];
 }
 
+const byIdCache = new WeakMap<DbtProjectFacts, Map<string, DbtNode>>();
+function nodesById(project: DbtProjectFacts): Map<string, DbtNode> {
+  let m = byIdCache.get(project);
+  if (!m) {
+    m = new Map(project.nodes.map((n) => [n.uniqueId, n] as const));
+    byIdCache.set(project, m);
+  }
+  return m;
+}
+
 export function resolveBindings(codeFiles: CodeFileFacts[], projects: DbtProjectFacts[], symbols: SymbolIndex): ResolvedBinding[] {
   const out: ResolvedBinding[] = [];
   for (const file of codeFiles) {
@@ -70,12 +80,14 @@ export function resolveBindings(codeFiles: CodeFileFacts[], projects: DbtProject
       let translator: TranslatorFact | undefined;
       if (fact.translator?.kind === 'inline') translator = fact.translator.fact;
       else if (fact.translator?.kind === 'name') translator = symbols.resolveTranslator(file, fact.translator.name);
-      const selected = project
-        ? new Set([...selectDbtNodes(project.nodes, fact.select || 'fqn:*', fact.exclude)].filter((id) => {
-            const n = project.nodes.find((x) => x.uniqueId === id);
-            return n !== undefined && isAssetNode(n);
-          }))
-        : new Set<string>();
+      const selected = new Set<string>();
+      if (project) {
+        const byId = nodesById(project);
+        for (const id of selectDbtNodes(project.nodes, fact.select || 'fqn:*', fact.exclude)) {
+          const n = byId.get(id);
+          if (n && isAssetNode(n)) selected.add(id);
+        }
+      }
       out.push({ fact, file, project, partitions: symbols.resolvePartitions(file, fact.partitions), translator, selected });
     }
   }
@@ -93,7 +105,7 @@ export function buildDbtRecords(projects: DbtProjectFacts[], bindings: ResolvedB
   const records = new Map<string, DbtAssetRecord>();
   for (const project of projects) {
     const own = bindings.filter((b) => b.project === project);
-    const byId = new Map(project.nodes.map((n) => [n.uniqueId, n] as const));
+    const byId = nodesById(project);
     const fallbackTranslator = own.find((b) => b.translator)?.translator;
     for (const node of project.nodes) {
       const asset = isAssetNode(node);

@@ -171,7 +171,9 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
     graph.addReference(resolved);
   };
 
-  for (const o of codeOwners) for (const dep of o.deps) handle({ ...dep, role: dep.role ?? 'dependency' }, o.assetId);
+  for (const o of codeOwners) {
+    for (const dep of o.deps) handle(byDefinitionName(dep, o.file, symbols), o.assetId);
+  }
   for (const file of facts.codeFiles) for (const ref of file.references) handle(ref);
   for (const r of records.values()) {
     if (!r.isAsset) continue;
@@ -226,6 +228,22 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   diagnostics.push(...checkEdgePartitions(graph, origins, edgeProblems, now));
 
   return { graph, diagnostics, edgeProblems, bindings };
+}
+
+/**
+ * `deps=[some_asset_fn]` names a Python definition; the reader guessed its
+ * key from the name, the defining module knows the real one.
+ */
+function byDefinitionName(ref: KeyReference, file: CodeFileFacts, symbols: SymbolIndex): KeyReference {
+  if (ref.form !== 'deps_name' || ref.target.kind !== 'key' || ref.target.key.length !== 1) return ref;
+  const ids = symbols.resolveDefinition(file, ref.target.key[0]);
+  if (!ids || ids.length !== 1) return ref;
+  return { ...ref, target: { kind: 'key', key: parseKeyPathOnce(ids[0]) } };
+}
+
+/** Key ids are "/"-joined parts; a definition's id maps back to its parts. */
+function parseKeyPathOnce(id: string): string[] {
+  return id.split('/');
 }
 
 function bindingKeysFor(

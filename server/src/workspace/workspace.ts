@@ -240,7 +240,7 @@ export class AssetWorkspace {
         if (!this.tsHint().test(text)) return;
         this.code.set(file, await readTypeScriptFile(file, text, { callNames: this.settings.typescriptCallNames }));
       } else if (role === 'componentYaml') {
-        const facts = readComponentYaml(file, text);
+        const facts = readComponentYaml(file, text, this.fs);
         if (facts) this.code.set(file, facts);
       }
     } catch (err) {

@@ -1,0 +1,235 @@
+/**
+ * Completion of asset keys, dbt model names and dbt sources inside string
+ * literals in key positions (see completionContext.ts for which ones).
+ * Items replace the whole partial string between the quotes, so accepting
+ * one after typing "dai" or "raw/ta" yields exactly the key.
+ */
+import type * as lsp from 'vscode-languageserver';
+import { dirname } from 'node:path';
+import type { Asset } from '../model/asset';
+import { kindLabel } from '../model/asset';
+import type { DbtNode } from '../model/dbt';
+import { LineIndex, type Position } from '../model/location';
+import { partitionsBadge } from '../model/partitions';
+import { completionContextAt, type CompletionLanguage, type KeyCompletionContext } from './completionContext';
+import { displayPath } from './hover';
+import { allDbtNodes, assetForDbtNode, isInsideDir, projectOf, REFABLE, type IndexSnapshot } from './snapshot';
+
+export const COMPLETION_TRIGGERS = ['"', "'", '/', '[', '(', ','];
+
+/** LSP CompletionItemKind numbers */
+const KIND_MODULE = 9;
+const KIND_FIELD = 5;
+const KIND_VALUE = 12;
+const KIND_FOLDER = 19;
+
+export interface CompletionInput {
+  snapshot: IndexSnapshot;
+  file: string;
+  text: string;
+  language: CompletionLanguage;
+  position: Position;
+  roots: string[];
+}
+
+export function completionsAt(input: CompletionInput): lsp.CompletionList | null {
+  const index = new LineIndex(input.text);
+  const offset = index.offsetAt(input.position);
+  const ctx = completionContextAt(input.text, input.language, offset);
+  if (!ctx) return null;
+  let start = index.positionAt(ctx.replaceStart);
+  const end = index.positionAt(ctx.replaceEnd);
+  // Clients want the replace range on the cursor's line (a multi-line string is rare here).
+  if (start.line !== input.position.line) start = { line: input.position.line, character: 0 };
+  const range: lsp.Range = { start, end: end.line === input.position.line ? end : input.position };
+  const items = itemsFor(ctx, input).filter((i) => !i.label.includes(ctx.quote));
+  for (const item of items) {
+    item.textEdit = { range, newText: item.label };
+    item.filterText ??= item.label;
+  }
+  items.push(...multiPartItems(ctx, input, index));
+  return { isIncomplete: false, items };
+}
+
+/** Forms where a string is one key part but a list / AssetKey([...]) may stand instead. */
+const ONE_PART_FORMS = new Set(['deps', 'asset_in', 'asset_dep']);
+
+/** How this Python file spells AssetKey: `AssetKey`, or `dg.AssetKey` after `import dagster as dg`. */
+function pythonAssetKeyName(text: string): string {
+  if (/^\s*from\s+dagster\s+import\s+[^\n]*\bAssetKey\b/m.test(text) || /^\s*from\s+dagster\s+import\s*\([^)]*\bAssetKey\b/m.test(text)) return 'AssetKey';
+  const alias = /^\s*import\s+dagster\s+as\s+(\w+)/m.exec(text);
+  if (alias) return `${alias[1]}.AssetKey`;
+  if (/^\s*import\s+dagster\s*$/m.test(text)) return 'dagster.AssetKey';
+  return 'AssetKey';
+}
+
+/**
+ * A string in deps= is ONE key part, so a multi-part key cannot be typed
+ * there: offer it as a replacement of the whole literal by its parts —
+ * `AssetKey(["a", "b"])` in Python, `["a", "b"]` in TypeScript.
+ */
+function multiPartItems(ctx: KeyCompletionContext, input: CompletionInput, index: LineIndex): lsp.CompletionItem[] {
+  if (ctx.kind !== 'key-single' || !ONE_PART_FORMS.has(ctx.form) || input.language === 'sql') return [];
+  const start = index.positionAt(ctx.literalStart);
+  const end = index.positionAt(ctx.literalEnd);
+  if (start.line !== input.position.line || end.line !== input.position.line) return [];
+  const q = ctx.quote === '`' ? '"' : ctx.quote;
+  const ctor = input.language === 'python' ? pythonAssetKeyName(input.text) : '';
+  const out: lsp.CompletionItem[] = [];
+  for (const a of input.snapshot.graph.assets.values()) {
+    if (a.key.length < 2 || a.key.some((p) => p.includes(q) || p.includes('\\'))) continue;
+    const list = `[${a.key.map((p) => q + p + q).join(', ')}]`;
+    const newText = ctor ? `${ctor}(${list})` : list;
+    const item = assetItem(a, a.id, input);
+    item.detail = `${newText} · ${item.detail}`;
+    item.filterText = ctx.quote + a.id;
+    item.textEdit = { range: { start, end }, newText };
+    out.push(item);
+  }
+  return out;
+}
+
+function itemsFor(ctx: KeyCompletionContext, input: CompletionInput): lsp.CompletionItem[] {
+  const s = input.snapshot;
+  switch (ctx.kind) {
+    case 'key-path':
+      return [...s.graph.assets.values()].map((a) => assetItem(a, a.id, input));
+    case 'key-single':
+      return [...s.graph.assets.values()].filter((a) => a.key.length === 1).map((a) => assetItem(a, a.key[0], input));
+    case 'key-part':
+      return keyPartItems(ctx, input);
+    case 'dbt-model':
+      return dbtModelItems(ctx, input);
+    case 'dbt-model-version':
+      return allDbtNodes(s, input.file)
+        .filter((n) => REFABLE.has(n.resourceType) && n.name === ctx.modelName && n.version !== undefined)
+        .map((n) => ({
+          label: String(n.version),
+          kind: KIND_VALUE,
+          detail: String(n.version) === String(n.latestVersion) ? 'latest version' : `version of ${n.name}`,
+        }));
+    case 'dbt-source':
+      return dbtSourceItems(input);
+    case 'dbt-source-table':
+      return allDbtNodes(s, input.file)
+        .filter((n) => n.resourceType === 'source' && n.sourceName === ctx.sourceName)
+        .map((n, i) => dbtNodeItem(n, n.name, input, i));
+  }
+}
+
+/** 0 = defined in this file, 1 = same directory, 2 = same dbt project / root area, 3 = elsewhere. */
+function proximity(a: Asset, input: CompletionInput): number {
+  const dir = dirname(input.file);
+  if (a.locations.some((l) => l.file === input.file)) return 0;
+  if (a.locations.some((l) => dirname(l.file) === dir)) return 1;
+  const project = projectOf(input.snapshot, input.file);
+  if (project && a.locations.some((l) => isInsideDir(project.root, l.file))) return 2;
+  return 3;
+}
+
+function assetDoc(a: Asset, input: CompletionInput): lsp.MarkupContent {
+  const lines = [`**${a.id}** — ${kindLabel(a.kind)}`];
+  const badge = partitionsBadge(a.partitions);
+  const facts = [];
+  if (badge) facts.push(`partitions: ${badge}`);
+  if (a.group) facts.push(`group: \`${a.group}\``);
+  if (facts.length) lines.push('', facts.join(' · '));
+  if (a.description) lines.push('', a.description);
+  if (a.locations[0]) lines.push('', `\`${displayPath(a.locations[0].file, input.roots)}\``);
+  return { kind: 'markdown', value: lines.join('\n') };
+}
+
+function assetItem(a: Asset, label: string, input: CompletionInput): lsp.CompletionItem {
+  const badge = partitionsBadge(a.partitions);
+  return {
+    label,
+    kind: a.kind.startsWith('dbt') ? KIND_FIELD : KIND_VALUE,
+    detail: [kindLabel(a.kind), badge].filter(Boolean).join(' · '),
+    documentation: assetDoc(a, input),
+    sortText: `${proximity(a, input)}_${label}`,
+    filterText: label,
+  };
+}
+
+function keyPartItems(ctx: KeyCompletionContext, input: CompletionInput): lsp.CompletionItem[] {
+  const i = ctx.partIndex ?? 0;
+  const prev = ctx.previousParts ?? [];
+  const byPart = new Map<string, Asset[]>();
+  for (const a of input.snapshot.graph.assets.values()) {
+    if (a.key.length <= i) continue;
+    if (!prev.every((p, k) => p === undefined || a.key[k] === p)) continue;
+    const list = byPart.get(a.key[i]) ?? [];
+    list.push(a);
+    byPart.set(a.key[i], list);
+  }
+  const out: lsp.CompletionItem[] = [];
+  for (const [part, assets] of byPart) {
+    const exact = assets.find((a) => a.key.length === i + 1);
+    if (exact && assets.length === 1) {
+      out.push(assetItem(exact, part, input));
+      continue;
+    }
+    out.push({
+      label: part,
+      kind: exact ? KIND_VALUE : KIND_FOLDER,
+      detail: `key part · ${assets.length} key${assets.length === 1 ? '' : 's'}`,
+      documentation: { kind: 'markdown', value: assets.slice(0, 20).map((a) => `- \`${a.id}\``).join('\n') },
+      sortText: `${Math.min(...assets.map((a) => proximity(a, input)))}_${part}`,
+    });
+  }
+  return out;
+}
+
+function dbtNodeItem(n: DbtNode, label: string, input: CompletionInput, order: number): lsp.CompletionItem {
+  const asset = assetForDbtNode(input.snapshot, n.uniqueId, n);
+  const own = projectOf(input.snapshot, input.file);
+  const local = own ? own.nodes.includes(n) : false;
+  const typeRank = n.resourceType === 'model' || n.resourceType === 'source' ? 0 : 1;
+  const lines = [`**${label}** — dbt ${n.resourceType} in \`${n.packageName}\``];
+  if (asset) {
+    const badge = partitionsBadge(asset.partitions);
+    lines.push('', `asset key \`${asset.id}\`${badge ? ` · ${badge}` : ''}`);
+  }
+  if (n.description) lines.push('', n.description);
+  if (n.locations[0]) lines.push('', `\`${displayPath(n.locations[0].file, input.roots)}\``);
+  return {
+    label,
+    kind: n.resourceType === 'source' ? KIND_FIELD : KIND_MODULE,
+    detail: `dbt ${n.resourceType}${asset ? ` → ${asset.id}` : ''}`,
+    documentation: { kind: 'markdown', value: lines.join('\n') },
+    sortText: `${local ? 0 : 1}${typeRank}_${label}_${String(order).padStart(5, '0')}`,
+  };
+}
+
+function dbtModelItems(ctx: KeyCompletionContext, input: CompletionInput): lsp.CompletionItem[] {
+  const seen = new Set<string>();
+  const out: lsp.CompletionItem[] = [];
+  allDbtNodes(input.snapshot, input.file).forEach((n, i) => {
+    if (!REFABLE.has(n.resourceType)) return;
+    if (ctx.packageName && n.packageName !== ctx.packageName) return;
+    // Python lookups take model names only.
+    if (ctx.form === 'model_lookup' && n.resourceType !== 'model') return;
+    if (seen.has(n.name)) return;
+    seen.add(n.name);
+    out.push(dbtNodeItem(n, n.name, input, i));
+  });
+  return out;
+}
+
+function dbtSourceItems(input: CompletionInput): lsp.CompletionItem[] {
+  const tables = new Map<string, DbtNode[]>();
+  for (const n of allDbtNodes(input.snapshot, input.file)) {
+    if (n.resourceType !== 'source' || !n.sourceName) continue;
+    const list = tables.get(n.sourceName) ?? [];
+    list.push(n);
+    tables.set(n.sourceName, list);
+  }
+  const own = projectOf(input.snapshot, input.file);
+  return [...tables].map(([name, nodes]) => ({
+    label: name,
+    kind: KIND_MODULE,
+    detail: `dbt source · ${nodes.length} table${nodes.length === 1 ? '' : 's'}`,
+    documentation: { kind: 'markdown', value: nodes.map((n) => `- \`${n.name}\``).join('\n') },
+    sortText: `${own && own.nodes.includes(nodes[0]) ? 0 : 1}_${name}`,
+  }));
+}

@@ -1,0 +1,76 @@
+/**
+ * Model ↔ LSP conversions. The model speaks absolute paths; LSP speaks URIs.
+ * Only `file:` URIs map to paths (untitled documents have none).
+ */
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import type * as lsp from 'vscode-languageserver';
+import type { Location, Range } from '../model/location';
+import type { Diagnostic, Severity } from '../model/diagnostic';
+import type { Asset } from '../model/asset';
+import { summarizePartitions, partitionsBadge } from '../model/partitions';
+import type { AssetInfo, WireLocation } from './protocol';
+
+export function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return resolve(fileURLToPath(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+export function pathToUri(path: string): string {
+  return pathToFileURL(path).href;
+}
+
+export function toLspRange(r: Range): lsp.Range {
+  return {
+    start: { line: r.start.line, character: r.start.character },
+    end: { line: r.end.line, character: r.end.character },
+  };
+}
+
+export function toLspLocation(loc: Location): lsp.Location {
+  return { uri: pathToUri(loc.file), range: toLspRange(loc.range) };
+}
+
+export function toWireLocation(loc: Location): WireLocation {
+  return toLspLocation(loc);
+}
+
+/** LSP DiagnosticSeverity values (kept literal: this file imports no runtime from vscode-languageserver). */
+export function toLspSeverity(s: Severity): lsp.DiagnosticSeverity {
+  return s === 'error' ? 1 : s === 'warning' ? 2 : 3;
+}
+
+export const DIAGNOSTIC_SOURCE = 'asset-lens';
+
+export function toLspDiagnostic(d: Diagnostic): lsp.Diagnostic {
+  const out: lsp.Diagnostic = {
+    range: toLspRange(d.location.range),
+    severity: toLspSeverity(d.severity),
+    code: d.code,
+    source: DIAGNOSTIC_SOURCE,
+    message: d.message,
+  };
+  if (d.related?.length) {
+    out.relatedInformation = d.related.map((r) => ({ location: toLspLocation(r.location), message: r.message }));
+  }
+  if (d.suggestion !== undefined) out.data = { suggestion: d.suggestion };
+  return out;
+}
+
+/** The client-facing description of one asset (lineage view, keys list, graph). */
+export function toAssetInfo(asset: Asset, now: number = Date.now()): AssetInfo {
+  const info: AssetInfo = {
+    key: asset.id,
+    kind: asset.kind,
+    partitions: summarizePartitions(asset.partitions, now),
+    badge: partitionsBadge(asset.partitions, now),
+  };
+  if (asset.group) info.group = asset.group;
+  if (asset.description) info.description = asset.description;
+  if (asset.locations[0]) info.location = toWireLocation(asset.locations[0]);
+  return info;
+}

@@ -2,12 +2,11 @@
 // Suites: unit (engine), lsp (the bundled server over stdio). The VS Code
 // suite runs separately via scripts/e2e.mjs (see README).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, statSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-rmSync(join(root, 'out'), { recursive: true, force: true });
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root], { stdio: 'inherit' });
 
 const suites = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'lsp'];
@@ -22,7 +21,8 @@ const walk = (dir) => {
   for (const name of entries.sort()) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p);
-    else if (name.endsWith('.test.js')) files.push(p);
+    // only tests whose source still exists: out/ may hold a deleted test's old output
+    else if (name.endsWith('.test.js') && existsSync(join(root, p.slice(join(root, 'out').length + 1).replace(/\.js$/, '.ts')))) files.push(p);
   }
 };
 for (const s of suites) walk(join(root, 'out/test', s));

@@ -27,7 +27,8 @@ const common = {
 const entries = [
   { in: 'server/src/cli.ts', out: 'cli.js', banner: '#!/usr/bin/env node' },
   { in: 'server/src/server.ts', out: 'server.js', banner: '#!/usr/bin/env node' },
-  { in: 'client/src/extension.ts', out: 'client.js', external: ['vscode'] },
+  // the client carries elkjs (~4 MB unminified): minified it loads faster in the extension host
+  { in: 'client/src/extension.ts', out: 'client.js', external: ['vscode'], minify: true },
 ];
 
 await Promise.all(
@@ -39,6 +40,7 @@ await Promise.all(
         entryPoints: [e.in],
         outfile: join(dist, e.out),
         external: e.external ?? [],
+        minify: e.minify ?? false,
         banner: { js: e.banner ? `${e.banner}\n${importMetaShim}` : importMetaShim },
       }),
     ),

@@ -111,3 +111,18 @@ export interface CodeFileFacts {
   /** parse errors are NOT reported as diagnostics (the editor's Python tooling does that); only our own */
   diagnostics: Diagnostic[];
 }
+
+/** Facts of a file that defines nothing (yet): every reader starts from this. */
+export function emptyCodeFacts(file: string, language: CodeFileFacts['language'], module: string): CodeFileFacts {
+  return {
+    file,
+    language,
+    assets: [],
+    references: [],
+    translators: [],
+    dbtBindings: [],
+    selections: [],
+    symbols: { module, partitions: {}, constants: {}, imports: {}, definitions: {} },
+    diagnostics: [],
+  };
+}

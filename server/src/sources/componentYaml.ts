@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from 'yaml';
-import type { CodeFileFacts, DbtAssetsBindingFact, KeyExpr, TranslatorFact } from '../model/code';
+import { emptyCodeFacts, type CodeFileFacts, type DbtAssetsBindingFact, type KeyExpr, type TranslatorFact } from '../model/code';
 import { LineIndex, type Range } from '../model/location';
 import type { FileSource } from './fileSource';
 
@@ -27,17 +27,7 @@ const NODE_FIELDS: Record<string, string> = {
 };
 
 function emptyFacts(file: string): CodeFileFacts {
-  return {
-    file,
-    language: 'yaml',
-    assets: [],
-    references: [],
-    translators: [],
-    dbtBindings: [],
-    selections: [],
-    symbols: { module: file, partitions: {}, constants: {}, imports: {}, definitions: {} },
-    diagnostics: [],
-  };
+  return emptyCodeFacts(file, 'yaml', file);
 }
 
 /** Jinja node templates → placeholder text; null when something else is templated. */

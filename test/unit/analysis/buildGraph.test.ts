@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeWorkspace } from '../../../server/src/analysis/buildGraph';
 import type { CodeFileFacts, DbtNode, DbtProjectFacts, KeyReference, Location, PartitionsDef } from '../../../server/src/model';
-import { range } from '../../../server/src/model';
+import { emptyCodeFacts, range } from '../../../server/src/model';
 
 const NOW = Date.UTC(2023, 5, 15);
 const loc = (file: string, line: number, c0 = 0, c1 = 5): Location => ({ file, range: range(line, c0, line, c1) });
@@ -32,18 +32,8 @@ const daily: PartitionsDef = { shape: { type: 'daily', start: '2023-01-01', end:
 const dailyOpen: PartitionsDef = { shape: { type: 'daily', start: '2023-01-01' }, name: 'daily_open', location: loc('/w/defs/partitions.py', 5) };
 
 function codeFile(file: string, over: Partial<CodeFileFacts>): CodeFileFacts {
-  return {
-    file,
-    language: 'python',
-    assets: [],
-    references: [],
-    translators: [],
-    dbtBindings: [],
-    selections: [],
-    symbols: { module: file.replace(/^\/w\//, '').replace(/\.py$/, '').replace(/\//g, '.'), partitions: {}, constants: {}, imports: {}, definitions: {} },
-    diagnostics: [],
-    ...over,
-  };
+  const module = file.replace(/^\/w\//, '').replace(/\.py$/, '').replace(/\//g, '.');
+  return { ...emptyCodeFacts(file, 'python', module), ...over };
 }
 
 const dep = (key: string[], file: string, line: number, extra: Partial<KeyReference> = {}): KeyReference => ({

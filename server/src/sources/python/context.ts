@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { CodeFileFacts } from '../../model/code';
+import { emptyCodeFacts, type CodeFileFacts } from '../../model/code';
 import type { AssetKey } from '../../model/keys';
 import type { KeyReference } from '../../model/reference';
 import type { Location, Range } from '../../model/location';
@@ -25,17 +25,7 @@ export class ReadContext {
     readonly file: string,
     readonly scope: ModuleScope,
   ) {
-    this.facts = {
-      file,
-      language: 'python',
-      assets: [],
-      references: [],
-      translators: [],
-      dbtBindings: [],
-      selections: [],
-      symbols: { module: scope.module, partitions: {}, constants: {}, imports: {}, definitions: {} },
-      diagnostics: [],
-    };
+    this.facts = emptyCodeFacts(file, 'python', scope.module);
   }
 
   loc(node: Node): Location {

@@ -1,5 +1,5 @@
 import { Query, type Language, type Node, type Parser, type Tree } from 'web-tree-sitter';
-import type { CodeFileFacts, TranslatorFact } from '../../model/code';
+import { emptyCodeFacts, type CodeFileFacts, type TranslatorFact } from '../../model/code';
 import type { AssetKey } from '../../model/keys';
 import { createParser } from '../treeSitter';
 import { ASSET_DECORATORS, MULTI_ASSET_DECORATORS, readAssetCheck, readAssetDecorator, readMultiAsset, readStandaloneSpec } from './assets';
@@ -40,17 +40,7 @@ function getParser(): Promise<Parser> {
 }
 
 export function emptyPythonFacts(file: string, module: string): CodeFileFacts {
-  return {
-    file,
-    language: 'python',
-    assets: [],
-    references: [],
-    translators: [],
-    dbtBindings: [],
-    selections: [],
-    symbols: { module, partitions: {}, constants: {}, imports: {}, definitions: {} },
-    diagnostics: [],
-  };
+  return emptyCodeFacts(file, 'python', module);
 }
 
 export async function readPythonFile(file: string, text: string, moduleName: string, isPackageInit: boolean): Promise<CodeFileFacts> {

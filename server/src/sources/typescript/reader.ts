@@ -1,5 +1,5 @@
 import type { Node, Parser, Tree } from 'web-tree-sitter';
-import type { CodeFileFacts } from '../../model/code';
+import { emptyCodeFacts, type CodeFileFacts } from '../../model/code';
 import type { KeyReference } from '../../model/reference';
 import { keyId, type AssetKey } from '../../model/keys';
 import { LineIndex, ZERO_RANGE } from '../../model/location';
@@ -34,17 +34,7 @@ function parserFor(file: string): Promise<Parser> {
 }
 
 function emptyFacts(file: string): CodeFileFacts {
-  return {
-    file,
-    language: 'ts',
-    assets: [],
-    references: [],
-    translators: [],
-    dbtBindings: [],
-    selections: [],
-    symbols: { module: moduleIdOf(file), partitions: {}, constants: {}, imports: {}, definitions: {} },
-    diagnostics: [],
-  };
+  return emptyCodeFacts(file, 'ts', moduleIdOf(file));
 }
 
 /**

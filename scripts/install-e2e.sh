@@ -16,6 +16,11 @@ CS="$PREFIX/node_modules/code-server"
 READY="$PREFIX/.ready-$CS_VERSION"
 start=$(date +%s)
 
+# Run from `npm test`, npm hands the project's .npmrc (ignore-scripts=true) to
+# child npm processes through npm_config_* variables; the rebuilds below need
+# scripts, and code-server's own tree has no such setting.
+export npm_config_ignore_scripts=false
+
 # --- Debian packages -------------------------------------------------------
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)

@@ -227,4 +227,28 @@ suite('Asset Lens in VS Code', () => {
     await waitFor('the diagnostic to clear', () =>
       vscode.languages.getDiagnostics(doc.uri).some((x) => x.message.includes('daily_metricz')) ? undefined : true, 60_000);
   });
+
+  // Last: it kills the server. The client must restart it and features come back.
+  test('a killed server is restarted and completion works again', async function () {
+    this.timeout(120_000);
+    const proc = (api.client as unknown as { _serverProcess?: { pid?: number } })._serverProcess;
+    const pid = proc?.pid;
+    assert.ok(pid, 'the language server runs as a child process');
+    process.kill(pid, 'SIGKILL');
+    await waitFor('the client to notice the crash', () => {
+      const now = (api.client as unknown as { _serverProcess?: { pid?: number } })._serverProcess?.pid;
+      return now !== pid ? true : undefined;
+    }, 30_000);
+    const editor = await openFile(root, METRICS);
+    const pos = positionAfter(editor.document, /deps\s*=\s*\[/);
+    const labels = await waitFor('completion from the restarted server', async () => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, pos);
+      const l = completionLabels(list);
+      return l.some((x) => x.includes('daily_metrics')) ? l : undefined;
+    }, 60_000);
+    assert.ok(labels.length > 0);
+    const newPid = (api.client as unknown as { _serverProcess?: { pid?: number } })._serverProcess?.pid;
+    assert.ok(newPid && newPid !== pid, `a new server process (${newPid}) replaced ${pid}`);
+    await waitFor('the client to report running', () => (api.client.isRunning() ? true : undefined), 30_000);
+  });
 });

@@ -17,6 +17,8 @@ export interface Api {
   graphPanel: { current?: { nodes: { key: string }[]; edges: { from: string; to: string }[] } };
   statusBar: { item: vscode.StatusBarItem };
   listKeys(): Promise<{ key: string; kind: string; badge: string }[]>;
+  /** vscode-languageclient's LanguageClient; its server child process is private API, read in one test */
+  client: { isRunning(): boolean };
 }
 
 export async function activateExtension(): Promise<Api> {

@@ -32,6 +32,26 @@ export interface CompletionInput {
   roots: string[];
 }
 
+/**
+ * At most this many items per answer. With 100k keys in the index, sending
+ * every one (with its documentation) costs a second per keystroke; the best
+ * matches of what was typed go out with `isIncomplete`, so the editor asks
+ * again as the user types on.
+ */
+export const MAX_COMPLETION_ITEMS = 500;
+
+/** Documentation is built only for the items actually sent. */
+const lazyDocs = new WeakMap<lsp.CompletionItem, () => lsp.MarkupContent>();
+
+/** Case-insensitive subsequence match, as editors filter completion items. */
+function matchesTyped(typed: string, candidate: string): boolean {
+  if (!typed) return true;
+  const c = candidate.toLowerCase();
+  let j = 0;
+  for (let i = 0; i < c.length && j < typed.length; i++) if (c.charCodeAt(i) === typed.charCodeAt(j)) j++;
+  return j === typed.length;
+}
+
 export function completionsAt(input: CompletionInput): lsp.CompletionList | null {
   const index = new LineIndex(input.text);
   const offset = index.offsetAt(input.position);
@@ -42,13 +62,44 @@ export function completionsAt(input: CompletionInput): lsp.CompletionList | null
   // Clients want the replace range on the cursor's line (a multi-line string is rare here).
   if (start.line !== input.position.line) start = { line: input.position.line, character: 0 };
   const range: lsp.Range = { start, end: end.line === input.position.line ? end : input.position };
-  const items = itemsFor(ctx, input).filter((i) => !i.label.includes(ctx.quote));
+  const typed = ctx.prefix.toLowerCase();
+  const env = environment(input);
+  const items = itemsFor(ctx, input, env).filter((i) => !i.label.includes(ctx.quote));
   for (const item of items) {
     item.textEdit = { range, newText: item.label };
     item.filterText ??= item.label;
   }
-  items.push(...multiPartItems(ctx, input, index));
-  return { isIncomplete: false, items };
+  items.push(...multiPartItems(ctx, input, index, env));
+  let sent = items;
+  const incomplete = items.length > MAX_COMPLETION_ITEMS;
+  if (incomplete) {
+    // Too many to send: what matches the typed text, prefix matches and then
+    // what the sortText ranks first (same file, same folder, same project).
+    const text = (i: lsp.CompletionItem) => (i.filterText ?? i.label).toLowerCase().replace(/^["'`]/, '');
+    sent = items
+      .filter((item) => matchesTyped(typed, text(item)))
+      .map((item) => ({ item, r: text(item).startsWith(typed) ? 0 : 1, s: item.sortText ?? item.label }))
+      .sort((a, b) => a.r - b.r || (a.s < b.s ? -1 : a.s > b.s ? 1 : 0))
+      .slice(0, MAX_COMPLETION_ITEMS)
+      .map((x) => x.item);
+  }
+  for (const item of sent) {
+    const doc = lazyDocs.get(item);
+    if (doc) item.documentation = doc();
+  }
+  return { isIncomplete: incomplete, items: sent };
+}
+
+/** Per-request facts every item's ranking needs, computed once. */
+interface CompletionEnv {
+  dir: string;
+  projectRoot?: string;
+  ownNodes: Set<DbtNode>;
+}
+
+function environment(input: CompletionInput): CompletionEnv {
+  const project = projectOf(input.snapshot, input.file);
+  return { dir: dirname(input.file), projectRoot: project?.root, ownNodes: new Set(project?.nodes ?? []) };
 }
 
 /** Forms where a string is one key part but a list / AssetKey([...]) may stand instead. */
@@ -68,7 +119,7 @@ function pythonAssetKeyName(text: string): string {
  * there: offer it as a replacement of the whole literal by its parts —
  * `AssetKey(["a", "b"])` in Python, `["a", "b"]` in TypeScript.
  */
-function multiPartItems(ctx: KeyCompletionContext, input: CompletionInput, index: LineIndex): lsp.CompletionItem[] {
+function multiPartItems(ctx: KeyCompletionContext, input: CompletionInput, index: LineIndex, env: CompletionEnv): lsp.CompletionItem[] {
   if (ctx.kind !== 'key-single' || !ONE_PART_FORMS.has(ctx.form) || input.language === 'sql') return [];
   const start = index.positionAt(ctx.literalStart);
   const end = index.positionAt(ctx.literalEnd);
@@ -80,7 +131,7 @@ function multiPartItems(ctx: KeyCompletionContext, input: CompletionInput, index
     if (a.key.length < 2 || a.key.some((p) => p.includes(q) || p.includes('\\'))) continue;
     const list = `[${a.key.map((p) => q + p + q).join(', ')}]`;
     const newText = ctor ? `${ctor}(${list})` : list;
-    const item = assetItem(a, a.id, input);
+    const item = assetItem(a, a.id, input, env);
     item.detail = `${newText} · ${item.detail}`;
     item.filterText = ctx.quote + a.id;
     item.textEdit = { range: { start, end }, newText };
@@ -89,17 +140,17 @@ function multiPartItems(ctx: KeyCompletionContext, input: CompletionInput, index
   return out;
 }
 
-function itemsFor(ctx: KeyCompletionContext, input: CompletionInput): lsp.CompletionItem[] {
+function itemsFor(ctx: KeyCompletionContext, input: CompletionInput, env: CompletionEnv): lsp.CompletionItem[] {
   const s = input.snapshot;
   switch (ctx.kind) {
     case 'key-path':
-      return [...s.graph.assets.values()].map((a) => assetItem(a, a.id, input));
+      return [...s.graph.assets.values()].map((a) => assetItem(a, a.id, input, env));
     case 'key-single':
-      return [...s.graph.assets.values()].filter((a) => a.key.length === 1).map((a) => assetItem(a, a.key[0], input));
+      return [...s.graph.assets.values()].filter((a) => a.key.length === 1).map((a) => assetItem(a, a.key[0], input, env));
     case 'key-part':
-      return keyPartItems(ctx, input);
+      return keyPartItems(ctx, input, env);
     case 'dbt-model':
-      return dbtModelItems(ctx, input);
+      return dbtModelItems(ctx, input, env);
     case 'dbt-model-version':
       return allDbtNodes(s, input.file)
         .filter((n) => REFABLE.has(n.resourceType) && n.name === ctx.modelName && n.version !== undefined)
@@ -109,21 +160,20 @@ function itemsFor(ctx: KeyCompletionContext, input: CompletionInput): lsp.Comple
           detail: String(n.version) === String(n.latestVersion) ? 'latest version' : `version of ${n.name}`,
         }));
     case 'dbt-source':
-      return dbtSourceItems(input);
+      return dbtSourceItems(input, env);
     case 'dbt-source-table':
       return allDbtNodes(s, input.file)
         .filter((n) => n.resourceType === 'source' && n.sourceName === ctx.sourceName)
-        .map((n, i) => dbtNodeItem(n, n.name, input, i));
+        .map((n, i) => dbtNodeItem(n, n.name, input, i, env));
   }
 }
 
 /** 0 = defined in this file, 1 = same directory, 2 = same dbt project / root area, 3 = elsewhere. */
-function proximity(a: Asset, input: CompletionInput): number {
-  const dir = dirname(input.file);
+function proximity(a: Asset, input: CompletionInput, env: CompletionEnv): number {
   if (a.locations.some((l) => l.file === input.file)) return 0;
-  if (a.locations.some((l) => dirname(l.file) === dir)) return 1;
-  const project = projectOf(input.snapshot, input.file);
-  if (project && a.locations.some((l) => isInsideDir(project.root, l.file))) return 2;
+  if (a.locations.some((l) => dirname(l.file) === env.dir)) return 1;
+  const root = env.projectRoot;
+  if (root && a.locations.some((l) => isInsideDir(root, l.file))) return 2;
   return 3;
 }
 
@@ -139,19 +189,20 @@ function assetDoc(a: Asset, input: CompletionInput): lsp.MarkupContent {
   return { kind: 'markdown', value: lines.join('\n') };
 }
 
-function assetItem(a: Asset, label: string, input: CompletionInput): lsp.CompletionItem {
+function assetItem(a: Asset, label: string, input: CompletionInput, env: CompletionEnv): lsp.CompletionItem {
   const badge = partitionsBadge(a.partitions);
-  return {
+  const item: lsp.CompletionItem = {
     label,
     kind: a.kind.startsWith('dbt') ? KIND_FIELD : KIND_VALUE,
     detail: [kindLabel(a.kind), badge].filter(Boolean).join(' · '),
-    documentation: assetDoc(a, input),
-    sortText: `${proximity(a, input)}_${label}`,
+    sortText: `${proximity(a, input, env)}_${label}`,
     filterText: label,
   };
+  lazyDocs.set(item, () => assetDoc(a, input));
+  return item;
 }
 
-function keyPartItems(ctx: KeyCompletionContext, input: CompletionInput): lsp.CompletionItem[] {
+function keyPartItems(ctx: KeyCompletionContext, input: CompletionInput, env: CompletionEnv): lsp.CompletionItem[] {
   const i = ctx.partIndex ?? 0;
   const prev = ctx.previousParts ?? [];
   const byPart = new Map<string, Asset[]>();
@@ -166,7 +217,7 @@ function keyPartItems(ctx: KeyCompletionContext, input: CompletionInput): lsp.Co
   for (const [part, assets] of byPart) {
     const exact = assets.find((a) => a.key.length === i + 1);
     if (exact && assets.length === 1) {
-      out.push(assetItem(exact, part, input));
+      out.push(assetItem(exact, part, input, env));
       continue;
     }
     out.push({
@@ -174,34 +225,36 @@ function keyPartItems(ctx: KeyCompletionContext, input: CompletionInput): lsp.Co
       kind: exact ? KIND_VALUE : KIND_FOLDER,
       detail: `key part · ${assets.length} key${assets.length === 1 ? '' : 's'}`,
       documentation: { kind: 'markdown', value: assets.slice(0, 20).map((a) => `- \`${a.id}\``).join('\n') },
-      sortText: `${Math.min(...assets.map((a) => proximity(a, input)))}_${part}`,
+      sortText: `${Math.min(...assets.map((a) => proximity(a, input, env)))}_${part}`,
     });
   }
   return out;
 }
 
-function dbtNodeItem(n: DbtNode, label: string, input: CompletionInput, order: number): lsp.CompletionItem {
+function dbtNodeItem(n: DbtNode, label: string, input: CompletionInput, order: number, env: CompletionEnv): lsp.CompletionItem {
   const asset = assetForDbtNode(input.snapshot, n.uniqueId, n);
-  const own = projectOf(input.snapshot, input.file);
-  const local = own ? own.nodes.includes(n) : false;
+  const local = env.ownNodes.has(n);
   const typeRank = n.resourceType === 'model' || n.resourceType === 'source' ? 0 : 1;
-  const lines = [`**${label}** — dbt ${n.resourceType} in \`${n.packageName}\``];
-  if (asset) {
-    const badge = partitionsBadge(asset.partitions);
-    lines.push('', `asset key \`${asset.id}\`${badge ? ` · ${badge}` : ''}`);
-  }
-  if (n.description) lines.push('', n.description);
-  if (n.locations[0]) lines.push('', `\`${displayPath(n.locations[0].file, input.roots)}\``);
-  return {
+  const item: lsp.CompletionItem = {
     label,
     kind: n.resourceType === 'source' ? KIND_FIELD : KIND_MODULE,
     detail: `dbt ${n.resourceType}${asset ? ` → ${asset.id}` : ''}`,
-    documentation: { kind: 'markdown', value: lines.join('\n') },
     sortText: `${local ? 0 : 1}${typeRank}_${label}_${String(order).padStart(5, '0')}`,
   };
+  lazyDocs.set(item, () => {
+    const lines = [`**${label}** — dbt ${n.resourceType} in \`${n.packageName}\``];
+    if (asset) {
+      const badge = partitionsBadge(asset.partitions);
+      lines.push('', `asset key \`${asset.id}\`${badge ? ` · ${badge}` : ''}`);
+    }
+    if (n.description) lines.push('', n.description);
+    if (n.locations[0]) lines.push('', `\`${displayPath(n.locations[0].file, input.roots)}\``);
+    return { kind: 'markdown', value: lines.join('\n') };
+  });
+  return item;
 }
 
-function dbtModelItems(ctx: KeyCompletionContext, input: CompletionInput): lsp.CompletionItem[] {
+function dbtModelItems(ctx: KeyCompletionContext, input: CompletionInput, env: CompletionEnv): lsp.CompletionItem[] {
   const seen = new Set<string>();
   const out: lsp.CompletionItem[] = [];
   allDbtNodes(input.snapshot, input.file).forEach((n, i) => {
@@ -211,12 +264,12 @@ function dbtModelItems(ctx: KeyCompletionContext, input: CompletionInput): lsp.C
     if (ctx.form === 'model_lookup' && n.resourceType !== 'model') return;
     if (seen.has(n.name)) return;
     seen.add(n.name);
-    out.push(dbtNodeItem(n, n.name, input, i));
+    out.push(dbtNodeItem(n, n.name, input, i, env));
   });
   return out;
 }
 
-function dbtSourceItems(input: CompletionInput): lsp.CompletionItem[] {
+function dbtSourceItems(input: CompletionInput, env: CompletionEnv): lsp.CompletionItem[] {
   const tables = new Map<string, DbtNode[]>();
   for (const n of allDbtNodes(input.snapshot, input.file)) {
     if (n.resourceType !== 'source' || !n.sourceName) continue;
@@ -224,12 +277,11 @@ function dbtSourceItems(input: CompletionInput): lsp.CompletionItem[] {
     list.push(n);
     tables.set(n.sourceName, list);
   }
-  const own = projectOf(input.snapshot, input.file);
   return [...tables].map(([name, nodes]) => ({
     label: name,
     kind: KIND_MODULE,
     detail: `dbt source · ${nodes.length} table${nodes.length === 1 ? '' : 's'}`,
     documentation: { kind: 'markdown', value: nodes.map((n) => `- \`${n.name}\``).join('\n') },
-    sortText: `${own && own.nodes.includes(nodes[0]) ? 0 : 1}_${name}`,
+    sortText: `${env.ownNodes.has(nodes[0]) ? 0 : 1}_${name}`,
   }));
 }

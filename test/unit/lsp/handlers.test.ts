@@ -6,7 +6,7 @@ import type { Diagnostic } from '../../../server/src/model/diagnostic';
 import type { DbtNode, DbtProjectFacts } from '../../../server/src/model/dbt';
 import { range } from '../../../server/src/model/location';
 import type { IndexSnapshot } from '../../../server/src/lsp/snapshot';
-import { completionsAt } from '../../../server/src/lsp/completion';
+import { completionsAt, MAX_COMPLETION_ITEMS } from '../../../server/src/lsp/completion';
 import { fuzzyScore, workspaceSymbols, documentSymbols } from '../../../server/src/lsp/symbols';
 import { DiagnosticsPublisher } from '../../../server/src/lsp/diagnostics';
 import { readSettings } from '../../../server/src/lsp/settings';
@@ -266,4 +266,26 @@ test('replacement edits keep quotes and brackets: one literal takes the key, sev
   const r3 = { start: { line: 0, character: 4 }, end: { line: 0, character: 17 } };
   assert.deepEqual(replacementEdits(bare, r3, 'daily_metrics'), [{ range: r3, newText: 'daily_metrics' }]);
   assert.deepEqual(replacementEdits(undefined, r3, 'x'), [{ range: r3, newText: 'x' }]);
+});
+
+test('with more keys than one answer holds, completion sends the best matches of the typed text and says it is incomplete', () => {
+  const s = snapshot();
+  for (let i = 0; i < 3000; i++) s.graph.addAsset(asset(`model_${String(i).padStart(4, '0')}`, 'dbt_model', `/ws/analytics/models/m${i}.sql`, 0));
+  const text = 'from dagster import asset\n@asset(deps=["model_12"])\ndef manhattan_stats(): ...\n';
+  const list = completionsAt({ snapshot: s, file: PY, text, language: 'python', position: { line: 1, character: 22 }, roots: [ROOT] })!;
+  assert.equal(list.isIncomplete, true);
+  assert.ok(list.items.length <= MAX_COMPLETION_ITEMS);
+  const labels = list.items.map((i) => i.label);
+  // every model_12xx and model_0012-style subsequence match; the prefix matches first
+  assert.ok(labels.includes('model_1234'));
+  const firstNonPrefix = labels.findIndex((l) => !l.startsWith('model_12'));
+  const lastPrefix = labels.map((l) => l.startsWith('model_12')).lastIndexOf(true);
+  assert.equal(labels.filter((l) => l.startsWith('model_12')).length, 100);
+  assert.ok(firstNonPrefix === -1 || lastPrefix < firstNonPrefix);
+  assert.ok(labels.every((l) => /m.*o.*d.*e.*l.*_.*1.*2/.test(l)), 'only items matching what was typed');
+  // documentation is filled for the items that are sent
+  assert.match(String((list.items[0].documentation as { value: string }).value), /model_12/);
+  // a small index still gets every key, unfiltered
+  const small = completionsAt({ snapshot: snapshot(), file: PY, text, language: 'python', position: { line: 1, character: 22 }, roots: [ROOT] })!;
+  assert.equal(small.isIncomplete, false);
 });

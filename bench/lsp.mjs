@@ -1,0 +1,132 @@
+// LSP figures over stdio: spawns dist/server.js --stdio on a workspace and
+// measures, as an editor would see them: server start to first answer,
+// completion latency with the whole index in play, and didSave → publishDiagnostics.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-languageserver-protocol/node');
+
+export function percentile(xs, p) {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+/** Offsets just inside each `deps=["…` string: completion positions in key context. */
+function completionPoints(text) {
+  const points = [];
+  const re = /deps=\[\s*"/g;
+  let m;
+  while ((m = re.exec(text))) points.push(m.index + m[0].length + 2);
+  return points;
+}
+
+function positionAt(text, offset) {
+  let line = 0;
+  let last = 0;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) (line++, (last = i + 1));
+  return { line, character: offset - last };
+}
+
+/**
+ * opts: { server, root, file, completions?: {max, budgetMs}, saves?: {max, budgetMs}, log }
+ * Returns the figures; never leaves the server running.
+ */
+export async function measureLsp(opts) {
+  const out = {};
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [opts.server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const diagWaiters = [];
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    for (let i = diagWaiters.length - 1; i >= 0; i--) {
+      if (diagWaiters[i].test(p)) diagWaiters.splice(i, 1)[0].resolve(performance.now());
+    }
+  });
+  conn.onNotification('window/logMessage', (p) => opts.log?.(`  [server] ${p.message}`));
+  conn.onRequest(() => null);
+  conn.listen();
+  const waitDiagnostics = (test, timeoutMs = 120_000) =>
+    new Promise((resolve, reject) => {
+      const w = { test, resolve };
+      diagWaiters.push(w);
+      setTimeout(() => {
+        const i = diagWaiters.indexOf(w);
+        if (i >= 0) {
+          diagWaiters.splice(i, 1);
+          reject(new Error('timed out waiting for publishDiagnostics'));
+        }
+      }, timeoutMs).unref();
+    });
+
+  try {
+    const rootUri = pathToFileURL(opts.root).href;
+    await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: 'bench' }],
+      capabilities: { textDocument: { completion: { completionItem: { snippetSupport: false } }, publishDiagnostics: {} } },
+    });
+    out.initializeMs = performance.now() - t0;
+    await conn.sendNotification('initialized', {});
+
+    const uri = pathToFileURL(opts.file).href;
+    let text = readFileSync(opts.file, 'utf8');
+    let version = 1;
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version, text } });
+    const points = completionPoints(text).map((o) => positionAt(text, o));
+    if (!points.length) throw new Error(`no deps=[" in ${opts.file}`);
+
+    // Server start → first answer: the first completion waits for the initial index.
+    const first = await conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: points[0] });
+    out.firstAnswerMs = performance.now() - t0;
+    out.completionItems = first?.items?.length ?? (Array.isArray(first) ? first.length : 0);
+
+    // Completion latency, whole round trip (request, compute, JSON over the pipe, parse).
+    const c = opts.completions ?? { max: 200, budgetMs: 60_000 };
+    const lat = [];
+    const cStart = performance.now();
+    for (let i = 0; i < c.max && (i < 10 || performance.now() - cStart < c.budgetMs); i++) {
+      const t = performance.now();
+      await conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: points[i % points.length] });
+      lat.push(performance.now() - t);
+    }
+    out.completionN = lat.length;
+    out.completionP50 = percentile(lat, 50);
+    out.completionP99 = percentile(lat, 99);
+
+    // didSave of one Python file → its publishDiagnostics (a new unknown dep each time).
+    const s = opts.saves ?? { max: 20, budgetMs: 60_000 };
+    const saves = [];
+    const sStart = performance.now();
+    const base = text;
+    for (let i = 0; i < s.max && (i < 3 || performance.now() - sStart < s.budgetMs); i++) {
+      const missing = `bench_missing_key_${i}`;
+      text = `${base}\n@asset(deps=["${missing}"])\ndef bench_probe_${i}() -> None:\n    ...\n`;
+      version++;
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+      const got = waitDiagnostics((p) => p.uri === uri && p.diagnostics.some((d) => d.message.includes(`"${missing}"`)));
+      const t = performance.now();
+      await conn.sendNotification('textDocument/didSave', { textDocument: { uri } });
+      saves.push((await got) - t);
+    }
+    out.saveN = saves.length;
+    out.saveP50 = percentile(saves, 50);
+    out.saveP99 = percentile(saves, 99);
+
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+  } catch (err) {
+    out.error = `${err?.message ?? err}${stderr ? ` | stderr: ${stderr.slice(-500)}` : ''}`;
+  } finally {
+    conn.dispose();
+    if (child.exitCode === null) child.kill();
+  }
+  return out;
+}

@@ -1,0 +1,133 @@
+// One in-process measurement, run by bench/run.mjs in a fresh Node process
+// (`node --expose-gc bench/measure-index.mjs '<json>'`) so every figure is a
+// cold first run and no two workspaces share a heap. Prints one JSON line.
+//
+// Input: { engine, root, manifest?, dbtRoot?, changeFile?, warmRepeats? }
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+
+const input = JSON.parse(process.argv[2]);
+const require = createRequire(import.meta.url);
+const engine = require(input.engine);
+
+const gc = () => {
+  if (!global.gc) throw new Error('run with --expose-gc');
+  global.gc();
+  global.gc();
+};
+const ms = (t0) => performance.now() - t0;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const out = { root: input.root };
+const logs = [];
+
+// The page cache is warm for both the index and JSON.parse: read the bytes once, untimed.
+if (input.manifest) {
+  out.manifestBytes = statSync(input.manifest).size;
+  readFileSync(input.manifest);
+}
+
+// 1. Cold index: the first indexAll in this process, exactly as the server does it.
+gc();
+const before = process.memoryUsage();
+let t0 = performance.now();
+let ws = new engine.AssetWorkspace({ roots: [input.root], log: (l) => logs.push(l) });
+const describe = (snap) => {
+  out.assets = snap.graph.assets.size;
+  out.origins = snap.dbtProjects.map((p) => p.origin);
+  out.dbtNodes = snap.dbtProjects.reduce((n, p) => n + p.nodes.length, 0);
+  out.codeFiles = snap.codeFiles.size;
+  out.diagnostics = [...snap.diagnostics.values()].reduce((n, l) => n + l.length, 0);
+};
+describe(await ws.indexAll());
+out.coldIndexMs = ms(t0);
+out.skipped = logs.filter((l) => /skipped/.test(l)).slice(0, 3);
+
+// 2. Retained memory with the index live (the workspace keeps the snapshot and per-file facts).
+gc();
+const after = process.memoryUsage();
+out.heapGrowth = after.heapUsed - before.heapUsed;
+out.retainedExternal = after.external + after.arrayBuffers - (before.external + before.arrayBuffers);
+out.rss = after.rss;
+
+// 3. Re-index after one file changes (content and mtime restored afterwards).
+if (input.changeFile) {
+  const original = readFileSync(input.changeFile, 'utf8');
+  const st = statSync(input.changeFile);
+  try {
+    writeFileSync(input.changeFile, original + `\n-- touched by the benchmark\n`);
+    // inside a function: a suspended top-level await frame would keep the snapshot alive
+    const reindex = async () => {
+      const t = performance.now();
+      const s2 = await ws.filesChanged([input.changeFile]);
+      return [ms(t), s2.graph.assets.size];
+    };
+    [out.reindexMs, out.reindexAssets] = await reindex();
+  } finally {
+    writeFileSync(input.changeFile, original);
+    utimesSync(input.changeFile, st.atime, st.mtime);
+  }
+}
+
+// 4. JSON.parse(readFileSync(manifest)) of the same file, same process. The index is
+// dropped first: a live index makes every major GC of the steps below slower.
+// what the index itself holds: heap with it live minus heap once it is dropped (code, JIT and module caches excluded)
+gc();
+const withIndex = process.memoryUsage().heapUsed;
+ws = undefined;
+gc();
+out.retainedHeap = withIndex - process.memoryUsage().heapUsed;
+if (input.manifest) {
+  t0 = performance.now();
+  let parsed = JSON.parse(readFileSync(input.manifest, 'utf8'));
+  out.jsonParseMs = ms(t0);
+  parsed = undefined;
+  gc();
+
+  // 5. The dbt reader on its own: the manifest path with the size limit lifted, and readManifest alone.
+  const fs = new engine.DiskFileSource();
+  t0 = performance.now();
+  const loaded = await engine.loadDbtProject(input.dbtRoot, fs, { maxFileBytes: 2 ** 31 });
+  out.manifestLoadMs = ms(t0);
+  out.manifestLoadNodes = loaded.facts.nodes.length;
+  out.manifestLoadOrigin = loaded.facts.origin;
+  const bytes = readFileSync(input.manifest);
+  t0 = performance.now();
+  const read = engine.readManifest(bytes, input.manifest, input.dbtRoot, fs);
+  out.readManifestMs = ms(t0);
+  out.readManifestNodes = read.facts?.nodes.length ?? 0;
+  // without locating nodes in their SQL/YAML files: the manifest part alone
+  const noFiles = { readText: () => undefined, readBytes: () => undefined, stat: () => undefined, list: () => undefined };
+  t0 = performance.now();
+  engine.readManifest(bytes, input.manifest, input.dbtRoot, noFiles);
+  out.readManifestNoFilesMs = ms(t0);
+  // the skipping scanner alone (bytes → the fields the reader keeps)
+  if (engine.scanManifest) {
+    t0 = performance.now();
+    const scanned = engine.scanManifest(bytes);
+    out.scanMs = ms(t0);
+    out.scanOk = scanned !== undefined;
+  }
+}
+
+// 6. Warm figures for small inputs, where the cold run is mostly JIT warm-up.
+const repeats = input.warmRepeats ?? 0;
+if (repeats > 0) {
+  const idx = [];
+  const parse = [];
+  for (let i = 0; i < repeats; i++) {
+    t0 = performance.now();
+    await new engine.AssetWorkspace({ roots: [input.root], log: () => undefined }).indexAll();
+    idx.push(ms(t0));
+    if (input.manifest) {
+      t0 = performance.now();
+      JSON.parse(readFileSync(input.manifest, 'utf8'));
+      parse.push(ms(t0));
+    }
+  }
+  out.warmIndexMs = median(idx);
+  if (parse.length) out.warmJsonParseMs = median(parse);
+}
+
+process.stdout.write(JSON.stringify(out) + '\n');

@@ -172,7 +172,10 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   };
 
   for (const o of codeOwners) {
-    for (const dep of o.deps) handle(byDefinitionName(dep, o.file, symbols), o.assetId);
+    for (const dep of o.deps) {
+      const ref = byDefinitionName(dep, o.file, symbols);
+      if (ref) handle(ref, o.assetId);
+    }
   }
   for (const file of facts.codeFiles) for (const ref of file.references) handle(ref);
   for (const r of records.values()) {
@@ -232,12 +235,16 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
 
 /**
  * `deps=[some_asset_fn]` names a Python definition; the reader guessed its
- * key from the name, the defining module knows the real one.
+ * key from the name, the defining module knows the real one. A TypeScript
+ * `deps: [importedAsset]` (form `deps_import`) has no guess: a variable's name
+ * says nothing about its key, so one that does not resolve is dropped rather
+ * than reported as an unknown key.
  */
-function byDefinitionName(ref: KeyReference, file: CodeFileFacts, symbols: SymbolIndex): KeyReference {
-  if (ref.form !== 'deps_name' || ref.target.kind !== 'key' || ref.target.key.length !== 1) return ref;
+function byDefinitionName(ref: KeyReference, file: CodeFileFacts, symbols: SymbolIndex): KeyReference | undefined {
+  const byName = ref.form === 'deps_name' || ref.form === 'deps_import';
+  if (!byName || ref.target.kind !== 'key' || ref.target.key.length !== 1) return ref;
   const ids = symbols.resolveDefinition(file, ref.target.key[0]);
-  if (!ids || ids.length !== 1) return ref;
+  if (!ids || ids.length !== 1) return ref.form === 'deps_import' ? undefined : ref;
   return { ...ref, target: { kind: 'key', key: parseKeyPathOnce(ids[0]) } };
 }
 

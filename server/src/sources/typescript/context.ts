@@ -3,6 +3,7 @@ import type { AssetKey } from '../../model/keys';
 import type { LineIndex, Location } from '../../model/location';
 import type { PartitionsDef } from '../../model/partitions';
 import type { CallNameTable, CallRole } from './callNames';
+import type { Imports } from './moduleScope';
 import { calleeOf, isCall, lastName } from './syntax';
 
 /** What one reader run knows about the file while it walks it. */
@@ -16,6 +17,8 @@ export interface ReaderContext {
   partitions: Map<string, PartitionsDef>;
   /** module-level variables holding asset definitions → their keys */
   assetVars: Map<string, AssetKey[]>;
+  /** `import` bindings of the module: local name → module id and exported name */
+  imports: Imports;
   /** call nodes already accounted for by an enclosing definition (by node id) */
   handled: Set<number>;
 }

@@ -88,7 +88,7 @@ function dependency(ctx: ReaderContext, e: EvaluatedKey, form: string, hasPartit
     target: { kind: 'key', key: e.key },
     location: locationOf(ctx, e.start, e.end),
     role: 'dependency',
-    form,
+    form: e.viaImport ? 'deps_import' : form,
   };
   if (hasPartitionMapping) ref.hasPartitionMapping = true;
   return ref;
@@ -97,7 +97,7 @@ function dependency(ctx: ReaderContext, e: EvaluatedKey, form: string, hasPartit
 /**
  * `deps: ["a", AssetKey(["b", "c"]), otherAsset, AssetDep("d", {...})]`.
  * A variable counts when it holds a same-file asset definition (or a string
- * constant); imported definitions cannot be keyed from this file alone.
+ * constant); an imported one is left to the linker (form `deps_import`).
  */
 function readDeps(ctx: ReaderContext, node: Node | null): KeyReference[] {
   const list = unwrap(node);
@@ -122,13 +122,16 @@ function readDeps(ctx: ReaderContext, node: Node | null): KeyReference[] {
   return out;
 }
 
-/** Keys a dependency-like value names: a key, an AssetSpec, a same-file asset variable. */
+/** Keys a dependency-like value names: a key, an AssetSpec, a same-file or imported asset variable. */
 export function depKeys(ctx: ReaderContext, node: Node | null): EvaluatedKey[] {
   const n = unwrap(node);
   if (!n) return [];
   if (n.type === 'identifier' && !ctx.constants.has(n.text)) {
-    const keys = ctx.assetVars.get(n.text) ?? [];
-    return keys.map((key) => ({ key, start: n.startIndex, end: n.endIndex }));
+    const keys = ctx.assetVars.get(n.text);
+    if (keys) return keys.map((key) => ({ key, start: n.startIndex, end: n.endIndex }));
+    // the variable's name is not its key: only the defining module knows it
+    if (ctx.imports[n.text]) return [{ key: [n.text], start: n.startIndex, end: n.endIndex, viaImport: true }];
+    return [];
   }
   if (callRole(ctx, n) === 'assetSpec') {
     ctx.handled.add(n.id);

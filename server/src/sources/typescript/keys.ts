@@ -16,6 +16,8 @@ export interface EvaluatedKey {
   /** offsets: the string content, or the span from the first to the last part */
   start: number;
   end: number;
+  /** the key is an imported variable's local name, for the linker to resolve through the imports */
+  viaImport?: true;
 }
 
 /** A string literal or a module-level string constant. */

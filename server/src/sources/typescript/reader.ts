@@ -8,7 +8,7 @@ import { CallNameTable, type TsCallNames } from './callNames';
 import { callRole, locationOf, type ReaderContext } from './context';
 import { depKeys, readAsset, readMultiAsset, readSpec } from './definitions';
 import { evalKey, type EvaluatedKey } from './keys';
-import { moduleIdOf, readModuleScope, topLevelDeclarators, type Imports } from './moduleScope';
+import { moduleIdOf, readModuleScope, topLevelDeclarators } from './moduleScope';
 import { readPipesReport } from './pipes';
 import { isKeySelectionCall, readJob, readMaterialize, readStandaloneSelection } from './selections';
 import type { FactSink } from './sink';
@@ -73,10 +73,10 @@ function readTree(facts: CodeFileFacts, root: Node, text: string, names: CallNam
     constants: new Map(),
     partitions: new Map(),
     assetVars: new Map(),
+    imports: {},
     handled: new Set(),
   };
-  const imports: Imports = {};
-  readModuleScope(ctx, root, imports);
+  readModuleScope(ctx, root, ctx.imports);
   collectAssetVariables(ctx, root);
   ctx.handled.clear();
 
@@ -85,7 +85,7 @@ function readTree(facts: CodeFileFacts, root: Node, text: string, names: CallNam
     if (!ctx.handled.has(call.id)) readCall(ctx, call, sink);
   });
 
-  facts.symbols.imports = imports;
+  facts.symbols.imports = ctx.imports;
   facts.symbols.constants = Object.fromEntries(ctx.constants);
   facts.symbols.partitions = Object.fromEntries(ctx.partitions);
   facts.symbols.definitions = Object.fromEntries([...ctx.assetVars].map(([name, keys]) => [name, keys.map(keyId)]));

@@ -243,7 +243,7 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
 function byDefinitionName(ref: KeyReference, file: CodeFileFacts, symbols: SymbolIndex): KeyReference | undefined {
   const byName = ref.form === 'deps_name' || ref.form === 'deps_import';
   if (!byName || ref.target.kind !== 'key' || ref.target.key.length !== 1) return ref;
-  const ids = symbols.resolveDefinition(file, ref.target.key[0]);
+  const ids = symbols.resolveDefinition(file, ref.definitionName ?? ref.target.key[0]);
   if (!ids || ids.length !== 1) return ref.form === 'deps_import' ? undefined : ref;
   return { ...ref, target: { kind: 'key', key: parseKeyPathOnce(ids[0]) } };
 }

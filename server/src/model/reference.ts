@@ -44,6 +44,11 @@ export interface KeyReference {
   owner?: string;
   /** selections: a stable id of the job / materialize call / selection expression */
   selectionId?: string;
+  /**
+   * deps_name / deps_import: the variable as written (`t`, `mod.trips`), which
+   * the linker follows through this file's imports to the defining module.
+   */
+  definitionName?: string;
   /** a `partition_mapping=` was given on this dependency */
   hasPartitionMapping?: boolean;
 }

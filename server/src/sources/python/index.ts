@@ -231,6 +231,7 @@ function readDecorated(ctx: ReadContext, decorated: Node): void {
  */
 function resolvePendingNames(ctx: ReadContext): void {
   for (const { ref, name } of ctx.pendingNames) {
+    ref.definitionName = name;
     const local: AssetKey[] | undefined = !name.includes('.') ? ctx.localKeys.get(name) : undefined;
     if (local && local.length === 1) {
       ref.target = { kind: 'key', key: [...local[0]] };

@@ -91,6 +91,7 @@ function dependency(ctx: ReaderContext, e: EvaluatedKey, form: string, hasPartit
     form: e.viaImport ? 'deps_import' : form,
   };
   if (hasPartitionMapping) ref.hasPartitionMapping = true;
+  if (e.viaImport) ref.definitionName = e.key[0];
   return ref;
 }
 

@@ -8,14 +8,15 @@ import type { Location } from '../../model/location';
 import { ZERO_RANGE } from '../../model/location';
 import { jsonErrorOffset } from './jsonError';
 import { DbtFileLocator, yamlSectionOf } from './locator';
+import { scanManifest, SCANNED_COLLECTIONS } from './manifestScan';
 import { parseDbtProjectYml } from './projectYml';
 
 /** Oldest and newest manifest schema versions the reader understands. */
 export const MIN_MANIFEST_VERSION = 4;
 export const MAX_MANIFEST_VERSION = 12;
 
-/** Top-level manifest collections whose entries become DbtNodes. */
-const COLLECTIONS = ['nodes', 'sources', 'exposures', 'unit_tests', 'metrics', 'semantic_models', 'saved_queries'] as const;
+/** Top-level manifest collections whose entries become DbtNodes (the scanner keeps exactly these). */
+const COLLECTIONS = SCANNED_COLLECTIONS;
 
 type Json = Record<string, unknown>;
 
@@ -124,18 +125,17 @@ function diag(file: string, code: Diagnostic['code'], severity: Diagnostic['seve
  */
 export function readManifest(bytes: Uint8Array, manifestPath: string, projectRoot: string, fs: FileSource): ManifestReadResult {
   const diagnostics: Diagnostic[] = [];
-  let manifest: unknown;
-  try {
-    manifest = JSON.parse(new TextDecoder('utf-8').decode(bytes));
-  } catch {
-    const at = jsonErrorOffset(bytes);
-    diagnostics.push(diag(manifestPath, 'manifest-invalid', 'error', `manifest.json is not valid JSON at byte ${at}`));
-    return { diagnostics, invalidJsonAt: at };
+  const parsed = manifestObject(bytes);
+  if (!('manifest' in parsed)) {
+    diagnostics.push(diag(manifestPath, 'manifest-invalid', 'error', `manifest.json is not valid JSON at byte ${parsed.invalidJsonAt}`));
+    return { diagnostics, invalidJsonAt: parsed.invalidJsonAt };
   }
-  if (!isObj(manifest)) {
-    diagnostics.push(diag(manifestPath, 'manifest-invalid', 'error', 'manifest.json is not valid JSON at byte 0'));
-    return { diagnostics, invalidJsonAt: 0 };
-  }
+  return readParsedManifest(parsed.manifest, manifestPath, projectRoot, fs);
+}
+
+/** readManifest after the bytes became an object (exported so tests can feed it JSON.parse's result). */
+export function readParsedManifest(manifest: Json, manifestPath: string, projectRoot: string, fs: FileSource): ManifestReadResult {
+  const diagnostics: Diagnostic[] = [];
   const metadata = isObj(manifest.metadata) ? manifest.metadata : {};
   const schemaVersion = manifestSchemaVersion(metadata);
   const dbtVersion = str(metadata.dbt_version);
@@ -184,6 +184,33 @@ export function readManifest(bytes: Uint8Array, manifestPath: string, projectRoo
     facts.log.push(`manifest schema v${schemaVersion} is newer than v${MAX_MANIFEST_VERSION}; read as v${MAX_MANIFEST_VERSION}`);
   }
   return { facts, diagnostics, schemaVersion, dbtVersion };
+}
+
+/**
+ * The manifest as an object: the skipping scanner first (only the fields the
+ * reader uses, no 100 MB string), JSON.parse when the scanner gives up. Bytes
+ * that cannot start a JSON object are reported without decoding them, so a
+ * large garbage file fails in microseconds instead of being turned into text.
+ */
+export function manifestObject(bytes: Uint8Array): { manifest: Json } | { invalidJsonAt: number } {
+  // a UTF-8 byte order mark is skipped, as TextDecoder does for JSON.parse
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const scanned = scanManifest(bom ? bytes.subarray(bom) : bytes);
+  if (scanned) return { manifest: scanned };
+  let first = bom;
+  while (first < bytes.length && (bytes[first] === 0x20 || bytes[first] === 0x0a || bytes[first] === 0x0d || bytes[first] === 0x09)) first++;
+  if (bytes[first] !== 0x7b) {
+    const at = jsonErrorOffset(bytes);
+    // valid JSON that is not an object (`[]`, `3`): not a manifest, reported at its start
+    return { invalidJsonAt: at >= bytes.length && first < bytes.length ? first : at };
+  }
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(new TextDecoder('utf-8').decode(bytes));
+  } catch {
+    return { invalidJsonAt: jsonErrorOffset(bytes) };
+  }
+  return isObj(manifest) ? { manifest } : { invalidJsonAt: 0 };
 }
 
 function toNode(key: string, raw: Json, locator: DbtFileLocator): DbtNode {

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { manifestObject, readManifest, readParsedManifest } from '../../../server/src/sources/dbt/manifest';
+import { scanManifest } from '../../../server/src/sources/dbt/manifestScan';
+import { DiskFileSource } from '../../../server/src/workspace/diskFileSource';
+import { allManifests, repoRoot } from './helpers';
+
+// readManifest goes through the skipping scanner; JSON.parse is only its fallback.
+// Both must give the same DbtNodes, or the scanner silently changes the index.
+
+const EXAMPLE = path.join(repoRoot(), 'examples/taxi/analytics');
+const NOWHERE = '/nonexistent/asset-lens-project';
+
+for (const file of [...allManifests(), path.join(EXAMPLE, 'target/manifest.json')]) {
+  test(`manifest ${path.basename(file)}: the scanner path and the JSON.parse path give identical facts`, () => {
+    const bytes = readFileSync(file);
+    assert.ok(scanManifest(bytes), 'the scanner reads every real manifest (else this test compares JSON.parse with itself)');
+    const root = file.startsWith(EXAMPLE) ? EXAMPLE : NOWHERE;
+    const fs = new DiskFileSource();
+    const scanned = readManifest(bytes, file, root, fs);
+    const parsed = readParsedManifest(JSON.parse(bytes.toString('utf8')), file, root, fs);
+    assert.deepEqual(scanned, parsed);
+  });
+}
+
+test('a manifest the scanner gives up on (a node id "__proto__") is still read, through JSON.parse', () => {
+  const node = (name: string) => ({ resource_type: 'model', name, package_name: 'p' });
+  const text = JSON.stringify({ metadata: { project_name: 'p' }, nodes: { 'model.p.a': node('a'), PROTO: node('b') } }).replace('"PROTO"', '"__proto__"');
+  const bytes = Buffer.from(text);
+  assert.equal(scanManifest(bytes), undefined);
+  const r = readManifest(bytes, '/p/target/manifest.json', NOWHERE, new DiskFileSource());
+  assert.deepEqual(r.facts?.nodes.map((n) => n.uniqueId), ['model.p.a', '__proto__']);
+});
+
+test('a byte order mark is skipped, as TextDecoder does', () => {
+  const text = '\ufeff' + JSON.stringify({ metadata: {}, nodes: { 'model.p.a': { resource_type: 'model', name: 'a', package_name: 'p' } } });
+  const r = readManifest(Buffer.from(text), '/p/target/manifest.json', NOWHERE, new DiskFileSource());
+  assert.deepEqual(r.facts?.nodes.map((n) => n.uniqueId), ['model.p.a']);
+});
+
+test('bytes that cannot start an object are rejected at the first bad byte, without decoding them', () => {
+  assert.deepEqual(manifestObject(Buffer.alloc(1024 * 1024)), { invalidJsonAt: 0 });
+  assert.deepEqual(manifestObject(Buffer.from('  \n[1, 2]')), { invalidJsonAt: 3 });
+  assert.deepEqual(manifestObject(Buffer.from('')), { invalidJsonAt: 0 });
+  assert.deepEqual(manifestObject(Buffer.from('{"nodes": {"a": ')), { invalidJsonAt: 16 });
+  // a kept value the scanner cannot parse sends it to JSON.parse, which finds the error
+  assert.deepEqual(manifestObject(Buffer.from('{"metadata": tru}')), { invalidJsonAt: 16 });
+});

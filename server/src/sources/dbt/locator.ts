@@ -84,10 +84,15 @@ export class DbtFileLocator {
   /** Absolute local path of a package-relative path, or undefined when unknown / outside the project. */
   resolve(pkg: string, rel: string | undefined): string | undefined {
     if (!rel) return undefined;
+    // one string per file: a properties file is the location of hundreds of nodes
+    const key = `${pkg}\u0000${rel}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
     const base = this.packageRoot(pkg);
-    if (!base) return undefined;
-    return resolveInside(base, rel, this.allowedRoots);
+    const file = base ? resolveInside(base, rel, this.allowedRoots) : undefined;
+    this.resolved.set(key, file);
+    return file;
   }
+  private readonly resolved = new Map<string, string | undefined>();
 
   /** Text of a file; undefined when missing or too big to read (see `exists`). */
   text(file: string): string | undefined {

@@ -159,6 +159,16 @@ export function readParsedManifest(manifest: Json, manifestPath: string, project
   const packagesDir = path.resolve(projectRoot, settings?.packagesInstallPath ?? 'dbt_packages');
   const locator = new DbtFileLocator(fs, projectRoot, projectName, packagesDir);
 
+  // One copy of each repeated string (package names, tags, fqn parts, the ids
+  // in depends_on): every occurrence in the manifest is otherwise its own
+  // string, and they are most of what a large index keeps.
+  const pool = new Map<string, string>();
+  const intern = (v: string): string => {
+    const had = pool.get(v);
+    if (had !== undefined) return had;
+    pool.set(v, v);
+    return v;
+  };
   const nodes: DbtNode[] = [];
   for (const c of COLLECTIONS) {
     const coll = manifest[c];
@@ -166,7 +176,7 @@ export function readParsedManifest(manifest: Json, manifestPath: string, project
     for (const [key, raw] of Object.entries(coll)) {
       if (!isObj(raw)) continue;
       try {
-        nodes.push(toNode(key, raw, locator));
+        nodes.push(toNode(key, raw, locator, intern));
       } catch {
         // one odd node never hides the others
       }
@@ -213,27 +223,27 @@ export function manifestObject(bytes: Uint8Array): { manifest: Json } | { invali
   return isObj(manifest) ? { manifest } : { invalidJsonAt: 0 };
 }
 
-function toNode(key: string, raw: Json, locator: DbtFileLocator): DbtNode {
+function toNode(key: string, raw: Json, locator: DbtFileLocator, intern: (v: string) => string): DbtNode {
   const config = isObj(raw.config) ? raw.config : {};
-  const resourceType = str(raw.resource_type) ?? key.split('.')[0];
-  const packageName = str(raw.package_name) ?? '';
+  const resourceType = intern(str(raw.resource_type) ?? key.split('.')[0]);
+  const packageName = intern(str(raw.package_name) ?? '');
   const dependsOnRaw = isObj(raw.depends_on) ? raw.depends_on.nodes : undefined;
   const node: DbtNode = {
-    uniqueId: str(raw.unique_id) ?? key,
+    uniqueId: intern(str(raw.unique_id) ?? key),
     resourceType,
-    name: str(raw.name) ?? '',
+    name: intern(str(raw.name) ?? ''),
     packageName,
-    tags: strList(raw.tags ?? config.tags),
-    fqn: strList(raw.fqn),
-    dependsOn: [...new Set(strList(dependsOnRaw))],
+    tags: strList(raw.tags ?? config.tags).map(intern),
+    fqn: strList(raw.fqn).map(intern),
+    dependsOn: [...new Set(strList(dependsOnRaw))].map(intern),
     refs: parseManifestRefs(raw.refs).map((target) => ({ target })),
     sources: parseManifestSources(raw.sources).map((target) => ({ target })),
     locations: [],
   };
   const sourceName = str(raw.source_name);
-  if (sourceName !== undefined) node.sourceName = sourceName;
+  if (sourceName !== undefined) node.sourceName = intern(sourceName);
   const configSchema = str(config.schema);
-  if (configSchema !== undefined) node.configSchema = configSchema;
+  if (configSchema !== undefined) node.configSchema = intern(configSchema);
   const alias = str(raw.alias) ?? str(config.alias);
   if (alias !== undefined) node.alias = alias;
   const version = versionValue(raw.version);
@@ -241,7 +251,7 @@ function toNode(key: string, raw: Json, locator: DbtFileLocator): DbtNode {
   const latest = versionValue(raw.latest_version);
   if (latest !== undefined) node.latestVersion = latest;
   const materialized = str(config.materialized);
-  if (materialized !== undefined) node.materialized = materialized;
+  if (materialized !== undefined) node.materialized = intern(materialized);
   if (isObj(config.meta)) node.configMeta = config.meta;
   if (isObj(raw.meta)) node.meta = raw.meta;
   const ofp = nonEmptyStr(raw.original_file_path);

@@ -1,5 +1,6 @@
 import type {
   Asset,
+  CodeAssetFact,
   CodeFileFacts,
   DbtProjectFacts,
   Diagnostic,
@@ -80,16 +81,7 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
       if (!fact.key || fact.key.length === 0) continue;
       const id = keyId(fact.key);
       const partitions = symbols.resolvePartitions(file, fact.partitions);
-      define({
-        key: fact.key,
-        id,
-        kind: fact.kind,
-        locations: [fact.location],
-        extent: fact.extent,
-        partitions,
-        group: fact.group,
-        description: fact.description,
-      });
+      define(codeAsset(fact, id, partitions));
       // point at the asset's own `partitions_def=` when it names one, else at the inline definition
       if (fact.partitions?.kind === 'name') origins.set(id, fact.partitions.location);
       else if (partitions?.location) origins.set(id, partitions.location);
@@ -100,7 +92,8 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
     graph.addAsset(list[0].asset);
     // The first definition stands; each later one is the error, pointing back at it.
     const first = list[0].asset;
-    for (const d of list.slice(1)) {
+    for (let i = 1; i < list.length; i++) {
+      const d = list[i];
       const loc = d.asset.locations[0];
       if (!loc) continue;
       diagnostics.push({
@@ -119,7 +112,9 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
     const id = keyId(r.key);
     const existing = graph.get(id);
     if (existing) {
-      for (const loc of r.node.locations) if (!existing.locations.includes(loc)) existing.locations.push(loc);
+      // a copy: the asset (and a dbt node's locations array) may be shared with earlier snapshots
+      const extra = r.node.locations.filter((loc) => !existing.locations.includes(loc));
+      if (extra.length) graph.replaceAsset(existing, { ...existing, locations: [...existing.locations, ...extra] });
     } else {
       graph.addAsset({
         key: r.key,
@@ -153,14 +148,12 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
 
   const handle = (ref: KeyReference, owner?: string) => {
     const res = resolveTarget(ref, assetIds, dbt);
-    const resolved: ResolvedReference = { ...ref, owner: owner ?? ref.owner };
+    const resolved = resolvedReference(ref, owner ?? ref.owner, 'resolved' in res ? res.resolved : undefined, 'resolved' in res ? undefined : res.unresolved);
     if ('resolved' in res) {
-      resolved.resolved = res.resolved;
       if (ref.role === 'dependency' && resolved.owner && resolved.owner !== res.resolved && assetIds.has(resolved.owner)) {
         graph.addEdge({ from: res.resolved, to: resolved.owner, via: resolved });
       }
     } else {
-      resolved.wanted = res.unresolved;
       diagnostics.push(unknownDiagnostic(ref, res.kind, res.unresolved, assetIds, modelNames, sourceNames));
     }
     if (ref.role === 'selection' && ref.selectionId) {
@@ -228,6 +221,44 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   diagnostics.push(...checkEdgePartitions(graph, origins, edgeProblems, now));
 
   return { graph, diagnostics, edgeProblems, bindings };
+}
+
+/** Assets of unchanged code facts, reused from one re-link to the next (assets are never mutated). */
+const previousAsset = new WeakMap<CodeAssetFact, Asset>();
+
+function codeAsset(fact: CodeAssetFact, id: string, partitions: PartitionsDef | undefined): Asset {
+  const prev = previousAsset.get(fact);
+  if (prev && prev.id === id && prev.partitions === partitions) return prev;
+  const asset: Asset = {
+    key: fact.key!,
+    id,
+    kind: fact.kind,
+    locations: [fact.location],
+    extent: fact.extent,
+    partitions,
+    group: fact.group,
+    description: fact.description,
+  };
+  previousAsset.set(fact, asset);
+  return asset;
+}
+
+/**
+ * A reference with its resolution. Facts of unchanged files are the same
+ * objects from one re-link to the next, and so is their resolution most of
+ * the time: the previous object is reused (they are never mutated), which
+ * keeps a re-link from re-allocating every reference of the workspace.
+ */
+const previousResolution = new WeakMap<KeyReference, ResolvedReference>();
+
+function resolvedReference(ref: KeyReference, owner: string | undefined, resolvedId: string | undefined, wanted: string | undefined): ResolvedReference {
+  const prev = previousResolution.get(ref);
+  if (prev && prev.owner === owner && prev.resolved === resolvedId && prev.wanted === wanted) return prev;
+  const out: ResolvedReference = { ...ref, owner };
+  if (resolvedId !== undefined) out.resolved = resolvedId;
+  if (wanted !== undefined) out.wanted = wanted;
+  previousResolution.set(ref, out);
+  return out;
 }
 
 /**

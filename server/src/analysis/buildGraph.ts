@@ -2,6 +2,7 @@ import type {
   Asset,
   CodeAssetFact,
   CodeFileFacts,
+  DbtNode,
   DbtProjectFacts,
   Diagnostic,
   KeyReference,
@@ -61,17 +62,8 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   };
   for (const r of records.values()) {
     if (!r.isAsset) continue;
-    const id = keyId(r.key);
-    define({
-      key: r.key,
-      id,
-      kind: kindOfNode(r.node),
-      locations: r.node.locations,
-      partitions: r.partitions,
-      group: r.node.group,
-      description: r.node.description,
-      dbtUniqueId: r.node.uniqueId,
-    });
+    const id = r.id;
+    define(dbtAsset(r));
     if (r.binding) origins.set(id, r.binding.fact.location);
   }
 
@@ -109,7 +101,7 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   // 2. dbt sources: upstream keys. A code asset with the same key is the real definition.
   for (const r of records.values()) {
     if (r.node.resourceType !== 'source') continue;
-    const id = keyId(r.key);
+    const id = r.id;
     const existing = graph.get(id);
     if (existing) {
       // a copy: the asset (and a dbt node's locations array) may be shared with earlier snapshots
@@ -130,11 +122,11 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   // 3. dbt edges from depends_on (ephemeral models walked through).
   for (const r of records.values()) {
     if (!r.isAsset) continue;
-    const to = keyId(r.key);
+    const to = r.id;
     for (const up of r.upstream) {
       const u = records.get(up);
       if (!u) continue;
-      const from = keyId(u.key);
+      const from = u.id;
       if (graph.get(from)) graph.addEdge({ from, to });
     }
   }
@@ -170,21 +162,21 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   for (const file of facts.codeFiles) for (const ref of file.references) handle(ref);
   for (const r of records.values()) {
     if (!r.isAsset) continue;
-    const owner = keyId(r.key);
+    const owner = r.id;
     for (const ref of r.node.refs) {
       if (!ref.location) continue;
-      handle({ target: ref.target, location: ref.location, role: 'dependency', form: 'sql_ref' }, owner);
+      handle(sqlReference(ref, 'sql_ref'), owner);
     }
     for (const src of r.node.sources) {
       if (!src.location) continue;
-      handle({ target: src.target, location: src.location, role: 'dependency', form: 'sql_source' }, owner);
+      handle(sqlReference(src, 'sql_source'), owner);
     }
   }
 
   // 5. Selections: jobs and materialize calls, with their named definitions.
   const bindingKeys = new Map<string, string[]>();
   for (const b of bindings) {
-    const ids = [...b.selected].map((uid) => records.get(uid)).filter((r): r is DbtAssetRecord => !!r).map((r) => keyId(r.key));
+    const ids = [...b.selected].map((uid) => records.get(uid)).filter((r): r is DbtAssetRecord => !!r).map((r) => r.id);
     bindingKeys.set(`${b.file.file}#${b.fact.name}`, ids);
   }
   for (const file of facts.codeFiles) {
@@ -221,6 +213,35 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   diagnostics.push(...checkEdgePartitions(graph, origins, edgeProblems, now));
 
   return { graph, diagnostics, edgeProblems, bindings };
+}
+
+/** Assets of unchanged dbt nodes (same key and partitions), reused like code assets. */
+const previousDbtAsset = new WeakMap<DbtNode, Asset>();
+
+function dbtAsset(r: DbtAssetRecord): Asset {
+  const prev = previousDbtAsset.get(r.node);
+  if (prev && prev.id === r.id && prev.partitions === r.partitions) return prev;
+  const asset: Asset = {
+    key: r.key,
+    id: r.id,
+    kind: kindOfNode(r.node),
+    locations: r.node.locations,
+    partitions: r.partitions,
+    group: r.node.group,
+    description: r.node.description,
+    dbtUniqueId: r.node.uniqueId,
+  };
+  previousDbtAsset.set(r.node, asset);
+  return asset;
+}
+
+/** The reference a ref()/source() call in a model's SQL makes: one object per call, so its resolution is reused too. */
+const sqlReferences = new WeakMap<object, KeyReference>();
+
+function sqlReference(call: DbtNode['refs'][number] | DbtNode['sources'][number], form: 'sql_ref' | 'sql_source'): KeyReference {
+  let ref = sqlReferences.get(call);
+  if (!ref) sqlReferences.set(call, (ref = { target: call.target, location: call.location!, role: 'dependency', form }));
+  return ref;
 }
 
 /** Assets of unchanged code facts, reused from one re-link to the next (assets are never mutated). */

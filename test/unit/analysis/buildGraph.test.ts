@@ -265,3 +265,17 @@ test('a changed fact gets a new asset and a new resolution; an unchanged one kee
   assert.notEqual(c.graph.get('manhattan_stats'), a.graph.get('manhattan_stats'));
   assert.deepEqual(c.graph.get('manhattan_stats'), a.graph.get('manhattan_stats'));
 });
+
+test('cached dbt selections and keys follow a re-read dbt project (new facts), not the previous one', () => {
+  const f = taxiFacts();
+  const link = (project: DbtProjectFacts) => analyzeWorkspace({ dbtProjects: [project], codeFiles: Object.values(f), readerDiagnostics: [] }, NOW);
+  const before = link(dbtProject());
+  assert.ok(before.graph.get('daily_metrics'));
+  const reread = dbtProject();
+  reread.nodes = reread.nodes.filter((n) => n.name !== 'daily_metrics');
+  reread.nodes.push(node({ uniqueId: 'model.analytics.weekly_metrics', resourceType: 'model', name: 'weekly_metrics', dependsOn: ['model.analytics.eph'] }));
+  const after = link(reread);
+  assert.equal(after.graph.get('daily_metrics'), undefined);
+  assert.deepEqual(after.graph.upstream('weekly_metrics').map((e) => e.from), ['stg_trips']);
+  assert.equal(after.graph.get('weekly_metrics')!.partitions?.name, 'daily_partition', 'selected by the @dbt_assets binding');
+});

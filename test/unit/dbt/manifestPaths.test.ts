@@ -66,3 +66,12 @@ test('small manifests are parsed in full; from SCAN_MIN_BYTES on the scanner rea
   assert.ok('manifest' in read, 'the scanner reads past it');
   assert.deepEqual(Object.keys(read.manifest.nodes as object), ['model.p.a']);
 });
+
+test('a large file that starts like an object but is garbage is rejected where it breaks, without a JSON.parse', () => {
+  const bytes = Buffer.alloc(SCAN_MIN_BYTES + 10);
+  bytes.write('{"metadata": {}, "nodes": ');
+  assert.deepEqual(manifestObject(bytes), { invalidJsonAt: 26 });
+  // cut short (dbt still writing): reported at the end, as before
+  const cut = Buffer.concat([Buffer.from('{"metadata": {}, "nodes": {"a": "'), Buffer.alloc(SCAN_MIN_BYTES, 0x61)]);
+  assert.deepEqual(manifestObject(cut), { invalidJsonAt: cut.length });
+});

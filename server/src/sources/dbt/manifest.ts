@@ -223,15 +223,20 @@ export function manifestObject(bytes: Uint8Array, scanFrom = SCAN_MIN_BYTES): { 
     // valid JSON that is not an object (`[]`, `3`): not a manifest, reported at its start
     return { invalidJsonAt: at >= bytes.length && first < bytes.length ? first : at };
   }
+  let errorAt: number | undefined;
   if (bytes.length >= scanFrom) {
     const scanned = scanManifest(bom ? bytes.subarray(bom) : bytes);
     if (scanned) return { manifest: scanned };
+    // Invalid, or a shape the scanner leaves to JSON.parse (a "__proto__" id): the
+    // byte-level check tells which without turning hundreds of MB into a string.
+    errorAt = jsonErrorOffset(bytes);
+    if (errorAt < bytes.length) return { invalidJsonAt: errorAt };
   }
   let manifest: unknown;
   try {
     manifest = JSON.parse(new TextDecoder('utf-8').decode(bytes));
   } catch {
-    return { invalidJsonAt: jsonErrorOffset(bytes) };
+    return { invalidJsonAt: errorAt ?? jsonErrorOffset(bytes) };
   }
   return isObj(manifest) ? { manifest } : { invalidJsonAt: 0 };
 }

@@ -1,6 +1,8 @@
 import type {
   Asset,
+  CodeAssetFact,
   CodeFileFacts,
+  DbtNode,
   DbtProjectFacts,
   Diagnostic,
   KeyReference,
@@ -60,17 +62,8 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   };
   for (const r of records.values()) {
     if (!r.isAsset) continue;
-    const id = keyId(r.key);
-    define({
-      key: r.key,
-      id,
-      kind: kindOfNode(r.node),
-      locations: r.node.locations,
-      partitions: r.partitions,
-      group: r.node.group,
-      description: r.node.description,
-      dbtUniqueId: r.node.uniqueId,
-    });
+    const id = r.id;
+    define(dbtAsset(r));
     if (r.binding) origins.set(id, r.binding.fact.location);
   }
 
@@ -80,16 +73,7 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
       if (!fact.key || fact.key.length === 0) continue;
       const id = keyId(fact.key);
       const partitions = symbols.resolvePartitions(file, fact.partitions);
-      define({
-        key: fact.key,
-        id,
-        kind: fact.kind,
-        locations: [fact.location],
-        extent: fact.extent,
-        partitions,
-        group: fact.group,
-        description: fact.description,
-      });
+      define(codeAsset(fact, id, partitions));
       // point at the asset's own `partitions_def=` when it names one, else at the inline definition
       if (fact.partitions?.kind === 'name') origins.set(id, fact.partitions.location);
       else if (partitions?.location) origins.set(id, partitions.location);
@@ -100,7 +84,8 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
     graph.addAsset(list[0].asset);
     // The first definition stands; each later one is the error, pointing back at it.
     const first = list[0].asset;
-    for (const d of list.slice(1)) {
+    for (let i = 1; i < list.length; i++) {
+      const d = list[i];
       const loc = d.asset.locations[0];
       if (!loc) continue;
       diagnostics.push({
@@ -116,10 +101,12 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   // 2. dbt sources: upstream keys. A code asset with the same key is the real definition.
   for (const r of records.values()) {
     if (r.node.resourceType !== 'source') continue;
-    const id = keyId(r.key);
+    const id = r.id;
     const existing = graph.get(id);
     if (existing) {
-      for (const loc of r.node.locations) if (!existing.locations.includes(loc)) existing.locations.push(loc);
+      // a copy: the asset (and a dbt node's locations array) may be shared with earlier snapshots
+      const extra = r.node.locations.filter((loc) => !existing.locations.includes(loc));
+      if (extra.length) graph.replaceAsset(existing, { ...existing, locations: [...existing.locations, ...extra] });
     } else {
       graph.addAsset({
         key: r.key,
@@ -135,11 +122,11 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   // 3. dbt edges from depends_on (ephemeral models walked through).
   for (const r of records.values()) {
     if (!r.isAsset) continue;
-    const to = keyId(r.key);
+    const to = r.id;
     for (const up of r.upstream) {
       const u = records.get(up);
       if (!u) continue;
-      const from = keyId(u.key);
+      const from = u.id;
       if (graph.get(from)) graph.addEdge({ from, to });
     }
   }
@@ -153,14 +140,12 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
 
   const handle = (ref: KeyReference, owner?: string) => {
     const res = resolveTarget(ref, assetIds, dbt);
-    const resolved: ResolvedReference = { ...ref, owner: owner ?? ref.owner };
+    const resolved = resolvedReference(ref, owner ?? ref.owner, 'resolved' in res ? res.resolved : undefined, 'resolved' in res ? undefined : res.unresolved);
     if ('resolved' in res) {
-      resolved.resolved = res.resolved;
       if (ref.role === 'dependency' && resolved.owner && resolved.owner !== res.resolved && assetIds.has(resolved.owner)) {
         graph.addEdge({ from: res.resolved, to: resolved.owner, via: resolved });
       }
     } else {
-      resolved.wanted = res.unresolved;
       diagnostics.push(unknownDiagnostic(ref, res.kind, res.unresolved, assetIds, modelNames, sourceNames));
     }
     if (ref.role === 'selection' && ref.selectionId) {
@@ -180,21 +165,21 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   for (const file of facts.codeFiles) for (const ref of file.references) handle(ref);
   for (const r of records.values()) {
     if (!r.isAsset) continue;
-    const owner = keyId(r.key);
+    const owner = r.id;
     for (const ref of r.node.refs) {
       if (!ref.location) continue;
-      handle({ target: ref.target, location: ref.location, role: 'dependency', form: 'sql_ref' }, owner);
+      handle(sqlReference(ref, 'sql_ref'), owner);
     }
     for (const src of r.node.sources) {
       if (!src.location) continue;
-      handle({ target: src.target, location: src.location, role: 'dependency', form: 'sql_source' }, owner);
+      handle(sqlReference(src, 'sql_source'), owner);
     }
   }
 
   // 5. Selections: jobs and materialize calls, with their named definitions.
   const bindingKeys = new Map<string, string[]>();
   for (const b of bindings) {
-    const ids = [...b.selected].map((uid) => records.get(uid)).filter((r): r is DbtAssetRecord => !!r).map((r) => keyId(r.key));
+    const ids = [...b.selected].map((uid) => records.get(uid)).filter((r): r is DbtAssetRecord => !!r).map((r) => r.id);
     bindingKeys.set(`${b.file.file}#${b.fact.name}`, ids);
   }
   for (const file of facts.codeFiles) {
@@ -231,6 +216,73 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   diagnostics.push(...checkEdgePartitions(graph, origins, edgeProblems, now));
 
   return { graph, diagnostics, edgeProblems, bindings };
+}
+
+/** Assets of unchanged dbt nodes (same key and partitions), reused like code assets. */
+const previousDbtAsset = new WeakMap<DbtNode, Asset>();
+
+function dbtAsset(r: DbtAssetRecord): Asset {
+  const prev = previousDbtAsset.get(r.node);
+  if (prev && prev.id === r.id && prev.partitions === r.partitions) return prev;
+  const asset: Asset = {
+    key: r.key,
+    id: r.id,
+    kind: kindOfNode(r.node),
+    locations: r.node.locations,
+    partitions: r.partitions,
+    group: r.node.group,
+    description: r.node.description,
+    dbtUniqueId: r.node.uniqueId,
+  };
+  previousDbtAsset.set(r.node, asset);
+  return asset;
+}
+
+/** The reference a ref()/source() call in a model's SQL makes: one object per call, so its resolution is reused too. */
+const sqlReferences = new WeakMap<object, KeyReference>();
+
+function sqlReference(call: DbtNode['refs'][number] | DbtNode['sources'][number], form: 'sql_ref' | 'sql_source'): KeyReference {
+  let ref = sqlReferences.get(call);
+  if (!ref) sqlReferences.set(call, (ref = { target: call.target, location: call.location!, role: 'dependency', form }));
+  return ref;
+}
+
+/** Assets of unchanged code facts, reused from one re-link to the next (assets are never mutated). */
+const previousAsset = new WeakMap<CodeAssetFact, Asset>();
+
+function codeAsset(fact: CodeAssetFact, id: string, partitions: PartitionsDef | undefined): Asset {
+  const prev = previousAsset.get(fact);
+  if (prev && prev.id === id && prev.partitions === partitions) return prev;
+  const asset: Asset = {
+    key: fact.key!,
+    id,
+    kind: fact.kind,
+    locations: [fact.location],
+    extent: fact.extent,
+    partitions,
+    group: fact.group,
+    description: fact.description,
+  };
+  previousAsset.set(fact, asset);
+  return asset;
+}
+
+/**
+ * A reference with its resolution. Facts of unchanged files are the same
+ * objects from one re-link to the next, and so is their resolution most of
+ * the time: the previous object is reused (they are never mutated), which
+ * keeps a re-link from re-allocating every reference of the workspace.
+ */
+const previousResolution = new WeakMap<KeyReference, ResolvedReference>();
+
+function resolvedReference(ref: KeyReference, owner: string | undefined, resolvedId: string | undefined, wanted: string | undefined): ResolvedReference {
+  const prev = previousResolution.get(ref);
+  if (prev && prev.owner === owner && prev.resolved === resolvedId && prev.wanted === wanted) return prev;
+  const out: ResolvedReference = { ...ref, owner };
+  if (resolvedId !== undefined) out.resolved = resolvedId;
+  if (wanted !== undefined) out.wanted = wanted;
+  previousResolution.set(ref, out);
+  return out;
 }
 
 /**

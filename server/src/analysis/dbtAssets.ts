@@ -9,6 +9,7 @@ import type {
   PartitionsDef,
   TranslatorFact,
 } from '../model';
+import { keyId } from '../model';
 import { applyTranslator, effectiveUpstream, isAssetNode } from './dbtKeys';
 import { selectDbtNodes } from './dbtSelect';
 import type { SymbolIndex } from './symbols';
@@ -29,6 +30,8 @@ export interface DbtAssetRecord {
   node: DbtNode;
   project: DbtProjectFacts;
   key: AssetKey;
+  /** keyId(key), computed once */
+  id: string;
   /** false for a node that exists only as an upstream (source, or unselected model) */
   isAsset: boolean;
   binding?: ResolvedBinding;
@@ -72,6 +75,48 @@ function nodesById(project: DbtProjectFacts): Map<string, DbtNode> {
   return m;
 }
 
+/**
+ * Selections evaluated per project facts object: a save of a Python file
+ * re-links with the same dbt facts, and evaluating `select=` over every node
+ * was most of that re-link in a large project. The sets are never mutated.
+ */
+const selectionCache = new WeakMap<DbtProjectFacts, Map<string, Set<string>>>();
+function selectedAssets(project: DbtProjectFacts, select: string, exclude: string | undefined): Set<string> {
+  let byExpr = selectionCache.get(project);
+  if (!byExpr) selectionCache.set(project, (byExpr = new Map()));
+  const k = `${select}\u0000${exclude ?? ''}`;
+  let selected = byExpr.get(k);
+  if (!selected) {
+    selected = new Set<string>();
+    const byId = nodesById(project);
+    for (const id of selectDbtNodes(project.nodes, select, exclude)) {
+      const n = byId.get(id);
+      if (n && isAssetNode(n)) selected.add(id);
+    }
+    byExpr.set(k, selected);
+  }
+  return selected;
+}
+
+/** Per node: its key under the last translator cases it was keyed with, and its upstream ids. */
+const nodeKeys = new WeakMap<DbtNode, { cases: unknown; key: AssetKey; id: string }>();
+const nodeUpstream = new WeakMap<DbtNode, string[]>();
+
+function keyOf(node: DbtNode, cases: TranslatorFact['cases'] | undefined): { key: AssetKey; id: string } {
+  const prev = nodeKeys.get(node);
+  if (prev && prev.cases === cases) return prev;
+  const key = applyTranslator(node, cases);
+  const next = { cases, key, id: keyId(key) };
+  nodeKeys.set(node, next);
+  return next;
+}
+
+function upstreamOf(node: DbtNode, byId: Map<string, DbtNode>): string[] {
+  let up = nodeUpstream.get(node);
+  if (!up) nodeUpstream.set(node, (up = effectiveUpstream(node, byId)));
+  return up;
+}
+
 export function resolveBindings(codeFiles: CodeFileFacts[], projects: DbtProjectFacts[], symbols: SymbolIndex): ResolvedBinding[] {
   const out: ResolvedBinding[] = [];
   for (const file of codeFiles) {
@@ -80,14 +125,7 @@ export function resolveBindings(codeFiles: CodeFileFacts[], projects: DbtProject
       let translator: TranslatorFact | undefined;
       if (fact.translator?.kind === 'inline') translator = fact.translator.fact;
       else if (fact.translator?.kind === 'name') translator = symbols.resolveTranslator(file, fact.translator.name);
-      const selected = new Set<string>();
-      if (project) {
-        const byId = nodesById(project);
-        for (const id of selectDbtNodes(project.nodes, fact.select || 'fqn:*', fact.exclude)) {
-          const n = byId.get(id);
-          if (n && isAssetNode(n)) selected.add(id);
-        }
-      }
+      const selected = project ? selectedAssets(project, fact.select || 'fqn:*', fact.exclude) : new Set<string>();
       out.push({ fact, file, project, partitions: symbols.resolvePartitions(file, fact.partitions), translator, selected });
     }
   }
@@ -113,15 +151,16 @@ export function buildDbtRecords(projects: DbtProjectFacts[], bindings: ResolvedB
       const binding = asset ? own.find((b) => b.selected.has(node.uniqueId)) : undefined;
       const isAsset = asset && (own.length === 0 || binding !== undefined);
       const translator = binding?.translator ?? fallbackTranslator;
-      const key = applyTranslator(node, translator?.cases);
+      const { key, id } = keyOf(node, translator?.cases);
       records.set(node.uniqueId, {
         node,
         project,
         key,
+        id,
         isAsset,
         binding,
         partitions: binding?.partitions,
-        upstream: asset ? effectiveUpstream(node, byId) : [],
+        upstream: asset ? upstreamOf(node, byId) : [],
       });
     }
   }

@@ -46,11 +46,11 @@ export function resolveTarget(ref: KeyReference, assetIds: Set<string>, dbt: Dbt
       (r) => (!t.package || r.node.packageName === t.package) && versionMatches(r.node, t.version),
     );
     const hit = candidates[0];
-    return hit ? { resolved: keyId(hit.key) } : { unresolved: t.name, kind: 'dbt_ref' };
+    return hit ? { resolved: hit.id } : { unresolved: t.name, kind: 'dbt_ref' };
   }
   const candidates = (dbt.sources.get(t.sourceName) ?? []).filter((r) => !t.table || r.node.name === t.table);
   const hit = candidates[0];
   return hit
-    ? { resolved: keyId(hit.key) }
+    ? { resolved: hit.id }
     : { unresolved: t.table ? `${t.sourceName}.${t.table}` : t.sourceName, kind: 'dbt_source' };
 }

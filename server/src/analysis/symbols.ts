@@ -23,14 +23,23 @@ export class SymbolIndex {
     }
   }
 
+  /** suffix matches found so far: a miss scans every module, and imports of one name repeat across files */
+  private readonly bySuffix = new Map<string, CodeFileFacts | undefined>();
+
   module(name: string): CodeFileFacts | undefined {
     const exact = this.byModule.get(name) ?? this.byModule.get(`${name}.__init__`);
     if (exact) return exact;
+    if (this.bySuffix.has(name)) return this.bySuffix.get(name);
     // suffix match either way: "taxi.defs.partitions" vs "defs.partitions"
+    let found: CodeFileFacts | undefined;
     for (const [mod, facts] of this.byModule) {
-      if (mod.endsWith(`.${name}`) || name.endsWith(`.${mod}`)) return facts;
+      if (mod.endsWith(`.${name}`) || name.endsWith(`.${mod}`)) {
+        found = facts;
+        break;
+      }
     }
-    return undefined;
+    this.bySuffix.set(name, found);
+    return found;
   }
 
   /** Follow `name` in `file` through imports to the module that defines it. */

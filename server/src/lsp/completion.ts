@@ -13,6 +13,7 @@ import { LineIndex, type Position } from '../model/location';
 import { partitionsBadge } from '../model/partitions';
 import { completionContextAt, type CompletionLanguage, type KeyCompletionContext } from './completionContext';
 import { displayPath } from './hover';
+import { CandidateCache, RankedCandidates, type Candidate } from './completionRank';
 import { allDbtNodes, assetForDbtNode, isInsideDir, projectOf, REFABLE, type IndexSnapshot } from './snapshot';
 
 export const COMPLETION_TRIGGERS = ['"', "'", '/', '[', '(', ','];
@@ -40,17 +41,13 @@ export interface CompletionInput {
  */
 export const MAX_COMPLETION_ITEMS = 500;
 
-/** Documentation is built only for the items actually sent. */
-const lazyDocs = new WeakMap<lsp.CompletionItem, () => lsp.MarkupContent>();
-
-/** Case-insensitive subsequence match, as editors filter completion items. */
-function matchesTyped(typed: string, candidate: string): boolean {
-  if (!typed) return true;
-  const c = candidate.toLowerCase();
-  let j = 0;
-  for (let i = 0; i < c.length && j < typed.length; i++) if (c.charCodeAt(i) === typed.charCodeAt(j)) j++;
-  return j === typed.length;
-}
+/**
+ * Detail and documentation are filled only for the items actually sent: with
+ * 100k keys, a partitions badge for every candidate is most of a request.
+ */
+const lazyFill = new WeakMap<lsp.CompletionItem, () => void>();
+/** multi-part items: the text that replaces the whole literal */
+const multiPartText = new WeakMap<lsp.CompletionItem, string>();
 
 export function completionsAt(input: CompletionInput): lsp.CompletionList | null {
   const index = new LineIndex(input.text);
@@ -63,31 +60,52 @@ export function completionsAt(input: CompletionInput): lsp.CompletionList | null
   if (start.line !== input.position.line) start = { line: input.position.line, character: 0 };
   const range: lsp.Range = { start, end: end.line === input.position.line ? end : input.position };
   const typed = ctx.prefix.toLowerCase();
+  const literal = literalRange(ctx, input, index);
+  const ranked = cache.get(input.snapshot, cacheKey(ctx, input), () => candidatesFor(ctx, input));
+  const total = ranked.count(literal !== undefined);
+  const incomplete = total > MAX_COMPLETION_ITEMS;
+  // Too many to send: what matches the typed text, prefix matches and then
+  // what the sortText ranks first (same file, same folder, same project).
+  const chosen = incomplete ? ranked.top(typed, MAX_COMPLETION_ITEMS, literal !== undefined) : ranked.all.filter((c) => literal || !c.wholeLiteral);
+  const sent = chosen.map((c) => {
+    const fill = lazyFill.get(c.item);
+    if (fill) {
+      lazyFill.delete(c.item);
+      fill();
+    }
+    // multi-part items replace the whole literal; the others the typed text
+    return { ...c.item, textEdit: c.wholeLiteral ? { range: literal!, newText: multiPartText.get(c.item)! } : { range, newText: c.item.label } };
+  });
+  return { isIncomplete: incomplete, items: sent };
+}
+
+const cache = new CandidateCache<IndexSnapshot>();
+
+/** What the candidates depend on besides the snapshot: the file (ranking), the context, and how AssetKey is spelled. */
+function cacheKey(ctx: KeyCompletionContext, input: CompletionInput): string {
+  const ctor = input.language === 'python' ? pythonAssetKeyName(input.text) : '';
+  return JSON.stringify([input.file, input.language, input.roots, ctx.kind, ctx.form, ctx.quote, ctx.partIndex, ctx.previousParts, ctx.sourceName, ctx.packageName, ctx.modelName, ctor]);
+}
+
+function candidatesFor(ctx: KeyCompletionContext, input: CompletionInput): RankedCandidates {
   const env = environment(input);
   const items = itemsFor(ctx, input, env).filter((i) => !i.label.includes(ctx.quote));
+  const out: Candidate[] = [];
+  const text = (i: lsp.CompletionItem) => (i.filterText ?? i.label).toLowerCase().replace(/^["'`]/, '');
   for (const item of items) {
-    item.textEdit = { range, newText: item.label };
     item.filterText ??= item.label;
+    out.push({ item, text: text(item), wholeLiteral: false });
   }
-  items.push(...multiPartItems(ctx, input, index, env));
-  let sent = items;
-  const incomplete = items.length > MAX_COMPLETION_ITEMS;
-  if (incomplete) {
-    // Too many to send: what matches the typed text, prefix matches and then
-    // what the sortText ranks first (same file, same folder, same project).
-    const text = (i: lsp.CompletionItem) => (i.filterText ?? i.label).toLowerCase().replace(/^["'`]/, '');
-    sent = items
-      .filter((item) => matchesTyped(typed, text(item)))
-      .map((item) => ({ item, r: text(item).startsWith(typed) ? 0 : 1, s: item.sortText ?? item.label }))
-      .sort((a, b) => a.r - b.r || (a.s < b.s ? -1 : a.s > b.s ? 1 : 0))
-      .slice(0, MAX_COMPLETION_ITEMS)
-      .map((x) => x.item);
-  }
-  for (const item of sent) {
-    const doc = lazyDocs.get(item);
-    if (doc) item.documentation = doc();
-  }
-  return { isIncomplete: incomplete, items: sent };
+  // built even when this request's literal spans lines: the next request's may not
+  for (const item of multiPartItems(ctx, input, env)) out.push({ item, text: text(item), wholeLiteral: true });
+  return new RankedCandidates(out);
+}
+
+/** The whole literal, when it is on the cursor's line (multi-part items replace it). */
+function literalRange(ctx: KeyCompletionContext, input: CompletionInput, index: LineIndex): lsp.Range | undefined {
+  const start = index.positionAt(ctx.literalStart);
+  const end = index.positionAt(ctx.literalEnd);
+  return start.line === input.position.line && end.line === input.position.line ? { start, end } : undefined;
 }
 
 /** Per-request facts every item's ranking needs, computed once. */
@@ -119,11 +137,8 @@ function pythonAssetKeyName(text: string): string {
  * there: offer it as a replacement of the whole literal by its parts —
  * `AssetKey(["a", "b"])` in Python, `["a", "b"]` in TypeScript.
  */
-function multiPartItems(ctx: KeyCompletionContext, input: CompletionInput, index: LineIndex, env: CompletionEnv): lsp.CompletionItem[] {
+function multiPartItems(ctx: KeyCompletionContext, input: CompletionInput, env: CompletionEnv): lsp.CompletionItem[] {
   if (ctx.kind !== 'key-single' || !ONE_PART_FORMS.has(ctx.form) || input.language === 'sql') return [];
-  const start = index.positionAt(ctx.literalStart);
-  const end = index.positionAt(ctx.literalEnd);
-  if (start.line !== input.position.line || end.line !== input.position.line) return [];
   const q = ctx.quote === '`' ? '"' : ctx.quote;
   const ctor = input.language === 'python' ? pythonAssetKeyName(input.text) : '';
   const out: lsp.CompletionItem[] = [];
@@ -132,9 +147,13 @@ function multiPartItems(ctx: KeyCompletionContext, input: CompletionInput, index
     const list = `[${a.key.map((p) => q + p + q).join(', ')}]`;
     const newText = ctor ? `${ctor}(${list})` : list;
     const item = assetItem(a, a.id, input, env);
-    item.detail = `${newText} · ${item.detail}`;
+    const fill = lazyFill.get(item)!;
+    lazyFill.set(item, () => {
+      fill();
+      item.detail = `${newText} · ${item.detail}`;
+    });
     item.filterText = ctx.quote + a.id;
-    item.textEdit = { range: { start, end }, newText };
+    multiPartText.set(item, newText);
     out.push(item);
   }
   return out;
@@ -190,15 +209,16 @@ function assetDoc(a: Asset, input: CompletionInput): lsp.MarkupContent {
 }
 
 function assetItem(a: Asset, label: string, input: CompletionInput, env: CompletionEnv): lsp.CompletionItem {
-  const badge = partitionsBadge(a.partitions);
   const item: lsp.CompletionItem = {
     label,
     kind: a.kind.startsWith('dbt') ? KIND_FIELD : KIND_VALUE,
-    detail: [kindLabel(a.kind), badge].filter(Boolean).join(' · '),
     sortText: `${proximity(a, input, env)}_${label}`,
     filterText: label,
   };
-  lazyDocs.set(item, () => assetDoc(a, input));
+  lazyFill.set(item, () => {
+    item.detail = [kindLabel(a.kind), partitionsBadge(a.partitions)].filter(Boolean).join(' · ');
+    item.documentation = assetDoc(a, input);
+  });
   return item;
 }
 
@@ -241,7 +261,7 @@ function dbtNodeItem(n: DbtNode, label: string, input: CompletionInput, order: n
     detail: `dbt ${n.resourceType}${asset ? ` → ${asset.id}` : ''}`,
     sortText: `${local ? 0 : 1}${typeRank}_${label}_${String(order).padStart(5, '0')}`,
   };
-  lazyDocs.set(item, () => {
+  lazyFill.set(item, () => {
     const lines = [`**${label}** — dbt ${n.resourceType} in \`${n.packageName}\``];
     if (asset) {
       const badge = partitionsBadge(asset.partitions);
@@ -249,7 +269,7 @@ function dbtNodeItem(n: DbtNode, label: string, input: CompletionInput, order: n
     }
     if (n.description) lines.push('', n.description);
     if (n.locations[0]) lines.push('', `\`${displayPath(n.locations[0].file, input.roots)}\``);
-    return { kind: 'markdown', value: lines.join('\n') };
+    item.documentation = { kind: 'markdown', value: lines.join('\n') };
   });
   return item;
 }

@@ -40,11 +40,26 @@ export class AssetGraph {
 
   addAsset(asset: Asset): void {
     this.assets.set(asset.id, asset);
-    for (const loc of asset.extent ? [...asset.locations, asset.extent] : asset.locations) {
-      const list = this.assetsByFile.get(loc.file) ?? [];
-      if (!list.includes(asset)) list.push(asset);
-      this.assetsByFile.set(loc.file, list);
+    for (const loc of asset.locations) this.addToFile(loc.file, asset);
+    if (asset.extent) this.addToFile(asset.extent.file, asset);
+  }
+
+  /** Puts `next` where `old` was (same id), in every per-file list too. */
+  replaceAsset(old: Asset, next: Asset): void {
+    this.assets.set(next.id, next);
+    for (const loc of old.extent ? [...old.locations, old.extent] : old.locations) {
+      const list = this.assetsByFile.get(loc.file);
+      const i = list ? list.indexOf(old) : -1;
+      if (list && i >= 0) list[i] = next;
     }
+    for (const loc of next.locations) this.addToFile(loc.file, next);
+    if (next.extent) this.addToFile(next.extent.file, next);
+  }
+
+  private addToFile(file: string, asset: Asset): void {
+    const list = this.assetsByFile.get(file);
+    if (!list) this.assetsByFile.set(file, [asset]);
+    else if (!list.includes(asset)) list.push(asset);
   }
 
   addEdge(edge: Edge): void {

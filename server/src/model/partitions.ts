@@ -198,10 +198,20 @@ export function partitionsBadge(def: PartitionsDef | undefined, now: number = Da
 /** Structural equality, as Dagster compares partitions definitions (by value). */
 export function samePartitions(a: PartitionsDef | undefined, b: PartitionsDef | undefined): boolean {
   if (!a || !b) return !a && !b;
+  if (a.shape === b.shape) return true;
   return shapeKey(a.shape) === shapeKey(b.shape);
 }
 
+/** Shapes are immutable facts shared between re-links: each one's key is computed once. */
+const shapeKeys = new WeakMap<PartitionsShape, string>();
+
 function shapeKey(shape: PartitionsShape): string {
+  let key = shapeKeys.get(shape);
+  if (key === undefined) shapeKeys.set(shape, (key = computeShapeKey(shape)));
+  return key;
+}
+
+function computeShapeKey(shape: PartitionsShape): string {
   if (isTimeShape(shape)) {
     const s = parseDate(shape.start);
     const e = shape.end ? parseDate(shape.end) : null;

@@ -38,22 +38,27 @@ export class DiskFileSource implements FileSource {
   }
 
   stat(path: string): FileStat | undefined {
+    const overlay = this.overlays.get(path);
     try {
-      const link = lstatSync(path).isSymbolicLink();
-      const s = link ? statSync(path) : lstatSync(path);
-      const overlay = this.overlays.get(path);
-      return {
-        size: overlay !== undefined ? Buffer.byteLength(overlay) : s.size,
-        mtimeMs: s.mtimeMs,
-        isFile: s.isFile(),
-        isDirectory: s.isDirectory(),
-        isSymlink: link,
-      };
+      // one lstat (it was two), and no exception for a missing file: stat() runs for every
+      // file of a large project, several times per index
+      const l = lstatSync(path, { throwIfNoEntry: false });
+      if (l) {
+        const link = l.isSymbolicLink();
+        const s = link ? statSync(path) : l;
+        return {
+          size: overlay !== undefined ? Buffer.byteLength(overlay) : s.size,
+          mtimeMs: s.mtimeMs,
+          isFile: s.isFile(),
+          isDirectory: s.isDirectory(),
+          isSymlink: link,
+        };
+      }
     } catch {
-      const overlay = this.overlays.get(path);
-      if (overlay !== undefined) return { size: Buffer.byteLength(overlay), mtimeMs: Date.now(), isFile: true, isDirectory: false };
-      return undefined;
+      // unreadable, or a dangling link: as missing
     }
+    if (overlay !== undefined) return { size: Buffer.byteLength(overlay), mtimeMs: Date.now(), isFile: true, isDirectory: false };
+    return undefined;
   }
 
   list(dir: string): string[] | undefined {

@@ -217,3 +217,65 @@ test('partition-mapping: static below daily without a mapping; fine with one', (
   r = run(Object.values(f));
   assert.equal(r.diagnostics.filter((d) => d.code === 'partition-mapping').length, 0);
 });
+
+test('re-linking the same facts gives the same result and never changes an earlier one (reused assets and references)', () => {
+  const f = taxiFacts();
+  const project = dbtProject();
+  const link = () => analyzeWorkspace({ dbtProjects: [project], codeFiles: Object.values(f), readerDiagnostics: [] }, NOW);
+  const first = link();
+  const firstLocations = first.graph.get('taxi_trips')!.locations.map((l) => l.file);
+  const second = link();
+  const third = link();
+  assert.deepEqual(second.graph.ids(), first.graph.ids());
+  assert.deepEqual([...third.graph.assets.values()], [...first.graph.assets.values()]);
+  assert.deepEqual([...third.graph.references()], [...first.graph.references()]);
+  assert.deepEqual(third.diagnostics, first.diagnostics);
+  // the source's location is merged into a copy: no snapshot, and no dbt node, sees it twice
+  assert.deepEqual(first.graph.get('taxi_trips')!.locations.map((l) => l.file), firstLocations);
+  assert.deepEqual(third.graph.get('taxi_trips')!.locations.map((l) => l.file), ['/w/defs/assets/trips.py', '/w/analytics/models/sources.yml']);
+  assert.deepEqual(project.nodes[0].locations.map((l) => l.file), ['/w/analytics/models/sources.yml']);
+  // the dbt project re-read (new node objects) while the Python file is unchanged (same facts, reused asset)
+  const reread = analyzeWorkspace({ dbtProjects: [dbtProject()], codeFiles: Object.values(f), readerDiagnostics: [] }, NOW);
+  assert.equal(reread.graph.get('taxi_trips')!.locations.length, 2);
+  assert.deepEqual(first.graph.get('taxi_trips')!.locations.map((l) => l.file), firstLocations);
+  // per-file lookups hold the merged asset, not the one it replaced
+  for (const file of ['/w/defs/assets/trips.py', '/w/analytics/models/sources.yml']) {
+    assert.deepEqual(third.graph.assetsIn(file).filter((a) => a.id === 'taxi_trips'), [third.graph.get('taxi_trips')]);
+    assert.equal(third.graph.assetsIn(file).find((a) => a.id === 'taxi_trips'), third.graph.get('taxi_trips'));
+  }
+});
+
+test('a changed fact gets a new asset and a new resolution; an unchanged one keeps its objects', () => {
+  const f = taxiFacts();
+  const project = dbtProject();
+  const link = (files: CodeFileFacts[]) => analyzeWorkspace({ dbtProjects: [project], codeFiles: files, readerDiagnostics: [] }, NOW);
+  const a = link(Object.values(f));
+  const b = link(Object.values(f));
+  assert.equal(b.graph.get('manhattan_stats'), a.graph.get('manhattan_stats'));
+  assert.equal(b.graph.referencesIn('/w/defs/assets/metrics.py')[0], a.graph.referencesIn('/w/defs/assets/metrics.py')[0]);
+  // the dependency's target disappears: same reference fact, different resolution
+  const withoutDbt = analyzeWorkspace({ dbtProjects: [], codeFiles: Object.values(f), readerDiagnostics: [] }, NOW);
+  const ref = withoutDbt.graph.referencesIn('/w/defs/assets/metrics.py')[0];
+  assert.equal(ref.resolved, undefined);
+  assert.equal(ref.wanted, 'daily_metrics');
+  assert.equal(a.graph.referencesIn('/w/defs/assets/metrics.py')[0].resolved, 'daily_metrics');
+  // a re-read file is new facts: new asset objects
+  const metrics2 = { ...f.metrics, assets: f.metrics.assets.map((x) => ({ ...x })) };
+  const c = link([f.partitionsFile, f.trips, f.dbtFile, metrics2]);
+  assert.notEqual(c.graph.get('manhattan_stats'), a.graph.get('manhattan_stats'));
+  assert.deepEqual(c.graph.get('manhattan_stats'), a.graph.get('manhattan_stats'));
+});
+
+test('cached dbt selections and keys follow a re-read dbt project (new facts), not the previous one', () => {
+  const f = taxiFacts();
+  const link = (project: DbtProjectFacts) => analyzeWorkspace({ dbtProjects: [project], codeFiles: Object.values(f), readerDiagnostics: [] }, NOW);
+  const before = link(dbtProject());
+  assert.ok(before.graph.get('daily_metrics'));
+  const reread = dbtProject();
+  reread.nodes = reread.nodes.filter((n) => n.name !== 'daily_metrics');
+  reread.nodes.push(node({ uniqueId: 'model.analytics.weekly_metrics', resourceType: 'model', name: 'weekly_metrics', dependsOn: ['model.analytics.eph'] }));
+  const after = link(reread);
+  assert.equal(after.graph.get('daily_metrics'), undefined);
+  assert.deepEqual(after.graph.upstream('weekly_metrics').map((e) => e.from), ['stg_trips']);
+  assert.equal(after.graph.get('weekly_metrics')!.partitions?.name, 'daily_partition', 'selected by the @dbt_assets binding');
+});

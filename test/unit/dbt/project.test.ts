@@ -120,22 +120,52 @@ test('no manifest: the files are read and the log says so', async () => {
   assert.deepEqual(facts.nodes.find((n) => n.name === 'b')!.dependsOn, ['model.shop.a']);
 });
 
-test('a manifest over 20 MB (sparse file on disk) is skipped with a log line and file-skipped', async () => {
+function sparseManifestProject(bytes: number): { dir: string; manifest: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'asset-lens-dbt-'));
+  mkdirSync(path.join(dir, 'models'));
+  mkdirSync(path.join(dir, 'target'));
+  writeFileSync(path.join(dir, 'dbt_project.yml'), 'name: big\n');
+  writeFileSync(path.join(dir, 'models/m.sql'), 'select 1\n');
+  const manifest = path.join(dir, 'target/manifest.json');
+  writeFileSync(manifest, '');
+  truncateSync(manifest, bytes);
+  return { dir, manifest };
+}
+
+test('a manifest over the size limit (sparse file on disk) is skipped unread, with a log line and file-skipped', async () => {
+  // 501 MiB of holes: over the default limit, and no disk used
+  const { dir, manifest } = sparseManifestProject(501 * 1024 * 1024);
   try {
-    mkdirSync(path.join(dir, 'models'));
-    mkdirSync(path.join(dir, 'target'));
-    writeFileSync(path.join(dir, 'dbt_project.yml'), 'name: big\n');
-    writeFileSync(path.join(dir, 'models/m.sql'), 'select 1\n');
-    const manifest = path.join(dir, 'target/manifest.json');
-    writeFileSync(manifest, '');
-    truncateSync(manifest, 21 * 1024 * 1024);
-    const { facts, diagnostics } = await loadDbtProject(dir, new DiskFileSource());
+    const { facts, diagnostics } = await loadDbtProject(dir, new DiskFileSource(), { retryDelayMs: 0 });
     assert.equal(diagnostics.length, 1);
     assert.equal(diagnostics[0].code, 'file-skipped');
     assert.equal(diagnostics[0].severity, 'info');
     assert.equal(diagnostics[0].location.file, manifest);
-    assert.match(facts.log[0], /^skipped target\/manifest\.json \(21\.0 MB, over the 20 MB limit\)/);
+    assert.match(diagnostics[0].message, /501\.0 MB is over the 500 MB size limit/);
+    assert.match(facts.log[0], /^skipped target\/manifest\.json \(501\.0 MB, over the 500 MB limit\)/);
+    assert.equal(facts.origin, 'files');
+    assert.deepEqual(facts.nodes.map((n) => n.uniqueId), ['model.big.m']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the manifest limit is its own option, apart from the project-file limit', async () => {
+  const { dir } = sparseManifestProject(2 * 1024 * 1024);
+  try {
+    const { diagnostics } = await loadDbtProject(dir, new DiskFileSource(), { maxManifestBytes: 1024 * 1024, maxFileBytes: 1 << 30 });
+    assert.deepEqual(diagnostics.map((d) => d.code), ['file-skipped']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a 21 MB manifest of zero bytes is read (no longer over a limit) and reported invalid at byte 0', async () => {
+  const { dir, manifest } = sparseManifestProject(21 * 1024 * 1024);
+  try {
+    const { facts, diagnostics } = await loadDbtProject(dir, new DiskFileSource(), { retryDelayMs: 0 });
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.location.file]), [['manifest-invalid', manifest]]);
+    assert.match(diagnostics[0].message, /not valid JSON at byte 0/);
     assert.equal(facts.origin, 'files');
     assert.deepEqual(facts.nodes.map((n) => n.uniqueId), ['model.big.m']);
   } finally {

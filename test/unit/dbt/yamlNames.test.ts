@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fastEntryRange, fastYamlNames } from '../../../server/src/sources/dbt/yamlNames';
-import { findEntryRange, indexSchemaYaml } from '../../../server/src/sources/dbt/schemaYaml';
+import { findEntryRange, indexSchemaYaml, NAMED_SECTIONS } from '../../../server/src/sources/dbt/schemaYaml';
+import { DbtFileLocator } from '../../../server/src/sources/dbt/locator';
+import { MemoryFileSource } from './helpers';
 
 const REPO = join(__dirname, '..', '..', '..', '..');
-const SECTIONS = ['models', 'seeds', 'snapshots', 'analyses', 'exposures', 'unit_tests', 'metrics', 'semantic_models', 'saved_queries', 'groups'];
+const SECTIONS = NAMED_SECTIONS;
 
 /** Asserts the fast index answers exactly as the full YAML parser for every name either one knows. Returns whether it answered. */
 function agrees(text: string, label: string): boolean {
@@ -155,4 +157,23 @@ test('a generated project-sized file agrees entry for entry', () => {
     for (let c = 0; c < 8; c++) lines.push(`      - name: col_${c}`, `        description: "column ${c} of model ${i}"`, ...(c === 0 ? ['        data_tests:', '          - unique', '          - not_null'] : []));
   }
   assert.ok(agrees(lines.join('\n') + '\n', 'generated'));
+});
+
+test('the locator answers through the scanner and through the full parser alike (plain file, versioned file)', () => {
+  const plain = 'models:\n  - name: a\n    description: x\n  - name: "b"\nsources:\n  - name: raw\n    tables:\n      - name: t\n';
+  const versioned = 'models:\n  - name: a\n    versions:\n      - v: 1\n      - v: 2\n  - name: b\n';
+  assert.ok(fastYamlNames(plain) && !fastYamlNames(versioned), 'one file per path');
+  const fs = new MemoryFileSource().set('/p/plain.yml', plain).set('/p/versioned.yml', versioned);
+  const locator = new DbtFileLocator(fs, '/p', 'p', '/p/dbt_packages');
+  const full = (file: string, text: string, section: string, name: string, table?: string) => ({
+    file,
+    range: findEntryRange(indexSchemaYaml(text, file), section, name, table) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  });
+  for (const [section, name, table] of [['models', 'a'], ['models', 'b'], ['models', 'missing'], ['sources', 'raw'], ['sources', 'raw', 't'], ['sources', 'raw', 'nope']] as const) {
+    assert.deepStrictEqual(locator.yamlEntryLocation('/p/plain.yml', section, name, table), full('/p/plain.yml', plain, section, name, table), `${section} ${name} ${table}`);
+  }
+  assert.deepStrictEqual(locator.yamlEntryLocation('/p/versioned.yml', 'models', 'b'), full('/p/versioned.yml', versioned, 'models', 'b'));
+  // a version picks its `- v:` entry, which only the full parser knows
+  assert.deepStrictEqual(locator.yamlEntryLocation('/p/versioned.yml', 'models', 'a', undefined, 2)!.range, { start: { line: 4, character: 11 }, end: { line: 4, character: 12 } });
+  assert.equal(locator.yamlEntryLocation('/p/none.yml', 'models', 'a'), undefined);
 });

@@ -285,6 +285,15 @@ test('with more keys than one answer holds, completion sends the best matches of
   assert.ok(labels.every((l) => /m.*o.*d.*e.*l.*_.*1.*2/.test(l)), 'only items matching what was typed');
   // documentation is filled for the items that are sent
   assert.match(String((list.items[0].documentation as { value: string }).value), /model_12/);
+  // the next keystroke in the same string reuses the candidates: the answer follows the new text and range
+  const text2 = text.replace('"model_12"', '"model_123"');
+  const list2 = completionsAt({ snapshot: s, file: PY, text: text2, language: 'python', position: { line: 1, character: 23 }, roots: [ROOT] })!;
+  assert.ok(list2.items.length > 0 && list2.items.every((i) => /m.*o.*d.*e.*l.*_.*1.*2.*3/.test(i.label)));
+  assert.equal(list2.items.filter((i) => i.label.startsWith('model_123')).length, 10);
+  const edit = list2.items[0].textEdit as { range: { start: { character: number }; end: { character: number } } };
+  assert.deepEqual([edit.range.start.character, edit.range.end.character], [14, 23]);
+  assert.match(String((list2.items[0].documentation as { value: string }).value), /model_123/);
+  assert.equal(list2.items[0].detail, list.items.find((i) => i.label === list2.items[0].label)?.detail ?? list2.items[0].detail);
   // a small index still gets every key, unfiltered
   const small = completionsAt({ snapshot: snapshot(), file: PY, text, language: 'python', position: { line: 1, character: 22 }, roots: [ROOT] })!;
   assert.equal(small.isIncomplete, false);

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { FileSource } from '../fileSource';
 import { ZERO_RANGE, type Location, type Range } from '../../model/location';
 import { indexSchemaYaml, findEntryRange, type SchemaYaml } from './schemaYaml';
+import { fastEntryRange, fastYamlNames, type FastYamlNames } from './yamlNames';
 import { PackageDirs, resolveInside } from './paths';
 
 /** YAML section holding entries of a resource type, when it is defined in a properties file. */
@@ -58,6 +59,8 @@ export function firstContentRange(text: string): Range {
 export class DbtFileLocator {
   private readonly texts = new Map<string, string | undefined>();
   private readonly yamls = new Map<string, SchemaYaml | undefined>();
+  /** line-scanner index per properties file; null when the file needs the full YAML parser */
+  private readonly fastYamls = new Map<string, FastYamlNames | null>();
   readonly packageDirs: PackageDirs;
   private readonly allowedRoots: string[];
 
@@ -81,10 +84,15 @@ export class DbtFileLocator {
   /** Absolute local path of a package-relative path, or undefined when unknown / outside the project. */
   resolve(pkg: string, rel: string | undefined): string | undefined {
     if (!rel) return undefined;
+    // one string per file: a properties file is the location of hundreds of nodes
+    const key = `${pkg}\u0000${rel}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
     const base = this.packageRoot(pkg);
-    if (!base) return undefined;
-    return resolveInside(base, rel, this.allowedRoots);
+    const file = base ? resolveInside(base, rel, this.allowedRoots) : undefined;
+    this.resolved.set(key, file);
+    return file;
   }
+  private readonly resolved = new Map<string, string | undefined>();
 
   /** Text of a file; undefined when missing or too big to read (see `exists`). */
   text(file: string): string | undefined {
@@ -117,8 +125,21 @@ export class DbtFileLocator {
     return { file, range: firstContentRange(t) };
   }
 
-  /** A `- name:` entry in a properties file; the file at 0:0 when the entry is not found; undefined when no file. */
+  /**
+   * A `- name:` entry in a properties file; the file at 0:0 when the entry is
+   * not found; undefined when no file. Plain block YAML (nearly every dbt
+   * project) is answered by the line scanner, which gives the parser's ranges
+   * at a fraction of its cost; anything else goes to the full YAML parser.
+   */
   yamlEntryLocation(file: string, section: string, name: string, table?: string, version?: string | number): Location | undefined {
+    let fast = this.fastYamls.get(file);
+    if (fast === undefined) {
+      const text = this.text(file);
+      fast = text === undefined ? null : (fastYamlNames(text) ?? null);
+      this.fastYamls.set(file, fast);
+    }
+    // a covered file has no `versions:` under models, so a version never selects a `- v:` range there
+    if (fast) return { file, range: fastEntryRange(fast, section, name, table) ?? ZERO_RANGE };
     const idx = this.yaml(file);
     if (!idx) return this.exists(file) ? { file, range: ZERO_RANGE } : undefined;
     if (version !== undefined && version !== null && section === 'models') {

@@ -13,9 +13,18 @@ export interface LoadDbtProjectOptions {
   manifestPath?: string;
   /** wait before re-reading a half-written manifest (default 200 ms) */
   retryDelayMs?: number;
-  /** files (manifest included) above this size are skipped; default 20 MB */
+  /** project files (SQL/YAML) above this size are skipped; default 20 MB */
   maxFileBytes?: number;
+  /** a manifest above this size is skipped; default DEFAULT_MAX_MANIFEST_BYTES */
+  maxManifestBytes?: number;
 }
+
+/**
+ * 10–100 MB manifests are common and the scanner reads them without building
+ * one big string. The cap stays below V8's longest string (~536 M chars) so
+ * the JSON.parse fallback can always decode what was accepted.
+ */
+export const DEFAULT_MAX_MANIFEST_BYTES = 500 * 1024 * 1024;
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -76,6 +85,7 @@ export async function loadDbtProject(
 ): Promise<{ facts: DbtProjectFacts; diagnostics: Diagnostic[] }> {
   const manifestPath = opts.manifestPath ?? path.join(root, 'target', 'manifest.json');
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxManifestBytes = opts.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
   const shown = isInside(root, manifestPath) ? relPosix(root, manifestPath) : manifestPath;
   const diagnostics: Diagnostic[] = [];
   const log: string[] = [];
@@ -91,14 +101,15 @@ export async function loadDbtProject(
     log.push(`no manifest at ${shown}; reading project files`);
     return fromFiles();
   }
-  if (st.size > maxBytes) {
+  if (st.size > maxManifestBytes) {
     const mb = (st.size / 1024 / 1024).toFixed(1);
-    log.push(`skipped ${shown} (${mb} MB, over the ${Math.round(maxBytes / 1024 / 1024)} MB limit); reading project files`);
+    const limit = Math.round(maxManifestBytes / 1024 / 1024);
+    log.push(`skipped ${shown} (${mb} MB, over the ${limit} MB limit); reading project files`);
     diagnostics.push({
       location: { file: manifestPath, range: ZERO_RANGE },
       severity: 'info',
       code: 'file-skipped',
-      message: `manifest skipped: ${mb} MB is over the size limit; using project files`,
+      message: `manifest skipped: ${mb} MB is over the ${limit} MB size limit; using project files`,
     });
     return fromFiles();
   }

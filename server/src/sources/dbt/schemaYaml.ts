@@ -27,7 +27,8 @@ export interface SchemaYaml {
   sources: YamlSourceEntry[];
 }
 
-const NAMED_SECTIONS = [
+/** Sections of `- name:` entries (the fast scanner in yamlNames.ts reads the same list). */
+export const NAMED_SECTIONS = [
   'models',
   'seeds',
   'snapshots',

@@ -1,5 +1,5 @@
-import { ZERO_RANGE, type Location, type Range } from '../../model/location';
-import type { DbtFileLocator } from './locator';
+import type { Range } from '../../model/location';
+import { NAMED_SECTIONS as SECTION_LIST } from './schemaYaml';
 
 /**
  * A line scanner that finds the `- name: x` entries of a dbt properties file
@@ -18,19 +18,8 @@ export interface FastYamlNames {
   sources: Map<string, { range: Range; tables: Map<string, Range> }>;
 }
 
-/** The named sections indexSchemaYaml reads (schemaYaml.ts NAMED_SECTIONS). */
-const NAMED_SECTIONS = new Set([
-  'models',
-  'seeds',
-  'snapshots',
-  'analyses',
-  'exposures',
-  'unit_tests',
-  'metrics',
-  'semantic_models',
-  'saved_queries',
-  'groups',
-]);
+/** The named sections indexSchemaYaml reads: one list for both. */
+const NAMED_SECTIONS = new Set(SECTION_LIST);
 
 class NotSimple extends Error {}
 
@@ -261,26 +250,4 @@ export function fastEntryRange(index: FastYamlNames, section: string, name: stri
     return src.tables.get(table);
   }
   return index.sections.get(section)?.get(name);
-}
-
-/**
- * `DbtFileLocator.yamlEntryLocation` with the line scanner in front: each
- * properties file is scanned once; a file the scanner does not cover goes to
- * the locator's full YAML parse, so answers are the same either way.
- */
-export class YamlEntryFinder {
-  private readonly fast = new Map<string, FastYamlNames | null>();
-  constructor(private readonly locator: DbtFileLocator) {}
-
-  entryLocation(file: string, section: string, name: string, table?: string, version?: string | number): Location | undefined {
-    let idx = this.fast.get(file);
-    if (idx === undefined) {
-      const text = this.locator.text(file);
-      idx = text === undefined ? null : (fastYamlNames(text) ?? null);
-      this.fast.set(file, idx);
-    }
-    // a covered file has no `versions:` under models, so a version never selects a `- v:` range there
-    if (idx) return { file, range: fastEntryRange(idx, section, name, table) ?? ZERO_RANGE };
-    return this.locator.yamlEntryLocation(file, section, name, table, version);
-  }
 }

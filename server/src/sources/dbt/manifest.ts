@@ -9,6 +9,7 @@ import { ZERO_RANGE } from '../../model/location';
 import { jsonErrorOffset } from './jsonError';
 import { DbtFileLocator, yamlSectionOf } from './locator';
 import { parseDbtProjectYml } from './projectYml';
+import { projectDir } from './paths';
 
 /** Oldest and newest manifest schema versions the reader understands. */
 export const MIN_MANIFEST_VERSION = 4;
@@ -156,7 +157,7 @@ export function readManifest(bytes: Uint8Array, manifestPath: string, projectRoo
     return t === undefined ? undefined : parseDbtProjectYml(t);
   })();
   const projectName = projectNameOf(manifest, settings?.name);
-  const packagesDir = path.resolve(projectRoot, settings?.packagesInstallPath ?? 'dbt_packages');
+  const packagesDir = projectDir(projectRoot, settings?.packagesInstallPath ?? 'dbt_packages');
   const locator = new DbtFileLocator(fs, projectRoot, projectName, packagesDir);
 
   const nodes: DbtNode[] = [];

@@ -8,7 +8,7 @@ import { parseDbtProjectYml, resolveTreeConfig, mergeConfig, type DbtProjectSett
 import { indexSchemaYaml, type SchemaYaml, type YamlNamedEntry } from './schemaYaml';
 import { firstContentRange } from './locator';
 import { projectDir, relPosix } from './paths';
-import { scanSqlReferences } from './sqlScan';
+import { scanSqlReferences, type SqlScan } from './sqlScan';
 import { scanPythonModel } from './pythonModelScan';
 
 export { scanSqlReferences } from './sqlScan';
@@ -58,6 +58,18 @@ function readText(ctx: Ctx, file: string): string | undefined {
   }
   return ctx.fs.readText(file);
 }
+
+/** Runs one file's scan: a reader bug on odd input costs that file (logged), never the whole project. */
+function guarded<T>(ctx: Ctx, file: string, scan: () => T): T | undefined {
+  try {
+    return scan();
+  } catch (e) {
+    ctx.log.push(`${file}: not indexed (${e instanceof Error ? e.message : String(e)})`);
+    return undefined;
+  }
+}
+
+const emptyScan = (): SqlScan => ({ refs: [], sources: [], snapshots: [] });
 
 /** Files under `dir` (recursive) with one of `exts`, as [absolute path, folders relative to dir]. */
 export function walk(fs: FileSource, dir: string, exts: string[], folders: string[] = [], out: [string, string[]][] = [], depth = 0): [string, string[]][] {
@@ -143,7 +155,9 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
     for (const [file, folders] of walk(ctx.fs, dir, ['.yml', '.yaml'])) {
       const text = readText(ctx, file);
       if (text === undefined) continue;
-      yamlFiles.push(indexSchemaYaml(text, file));
+      const y = guarded(ctx, file, () => indexSchemaYaml(text, file));
+      if (!y) continue;
+      yamlFiles.push(y);
       yamlFolders.set(file, folders);
     }
   }
@@ -186,7 +200,8 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
     for (const [file, folders] of modelFiles) {
       const text = readText(ctx, file);
       if (text === undefined) continue;
-      const scan = file.endsWith('.py') ? scanPythonModel(text, file) : scanSqlReferences(text, file);
+      // a model whose text could not be scanned still exists, without its refs
+      const scan = guarded(ctx, file, () => (file.endsWith('.py') ? scanPythonModel(text, file) : scanSqlReferences(text, file))) ?? emptyScan();
       const s = stem(file);
       const ver = versionByStem.get(s);
       const name = ver ? ver.name : s;
@@ -257,7 +272,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
     for (const [file, folders] of walk(ctx.fs, dir, ['.sql'])) {
       const text = readText(ctx, file);
       if (text === undefined) continue;
-      const scan = scanSqlReferences(text, file);
+      const scan = guarded(ctx, file, () => scanSqlReferences(text, file)) ?? emptyScan();
       for (const block of scan.snapshots) {
         const y = snapshotYaml.get(block.name);
         const cfg = treeConfig(ctx, settings, 'snapshots', pkg, [...folders, stem(file), block.name]);
@@ -320,7 +335,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
     for (const [file, folders] of walk(ctx.fs, dir, ['.sql'])) {
       const text = readText(ctx, file);
       if (text === undefined) continue;
-      const scan = scanSqlReferences(text, file);
+      const scan = guarded(ctx, file, () => scanSqlReferences(text, file)) ?? emptyScan();
       const name = stem(file);
       nodes.push({
         uniqueId: `analysis.${pkg}.${name}`,

@@ -2,6 +2,7 @@ import { Query, type Language, type Node, type Parser, type Tree } from 'web-tre
 import { emptyCodeFacts, type CodeFileFacts, type TranslatorFact } from '../../model/code';
 import type { AssetKey } from '../../model/keys';
 import { createParser } from '../treeSitter';
+import { clampRanges } from '../clampRanges';
 import { ASSET_DECORATORS, MULTI_ASSET_DECORATORS, readAssetCheck, readAssetDecorator, readMultiAsset, readStandaloneSpec } from './assets';
 import { ReadContext } from './context';
 import { DBT_ASSETS_DECORATORS, readDbtAssets } from './dbtAssets';
@@ -55,6 +56,7 @@ export async function readPythonFile(file: string, text: string, moduleName: str
     return facts;
   }
   let tree: Tree | null = null;
+  let wasRepaired = false;
   try {
     const p = await getParser();
     const source = blankUninteresting(text);
@@ -67,10 +69,13 @@ export async function readPythonFile(file: string, text: string, moduleName: str
         if (t2) {
           tree.delete();
           tree = t2;
+          wasRepaired = true;
         }
       }
     }
-    return extract(file, tree.rootNode, p.language!, moduleName, isPackageInit);
+    const facts = extract(file, tree.rootNode, p.language!, moduleName, isPackageInit);
+    if (wasRepaired || tree.rootNode.hasError) clampRanges(facts, file, text);
+    return facts;
   } catch {
     return emptyPythonFacts(file, moduleName);
   } finally {

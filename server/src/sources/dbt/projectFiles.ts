@@ -41,6 +41,12 @@ interface Ctx {
   ignoredPaths: Set<string>;
 }
 
+/** One log line and one info diagnostic for a file that was not indexed. */
+function skippedFile(ctx: Ctx, file: string, why: string): void {
+  ctx.log.push(`${file}: ${why}`);
+  ctx.diagnostics.push({ location: { file, range: ZERO_RANGE }, severity: 'info', code: 'file-skipped', message: `file ${why}` });
+}
+
 /** Reads a file unless it is missing or too big (the latter is reported). */
 function readText(ctx: Ctx, file: string): string | undefined {
   const st = ctx.fs.stat(file);
@@ -157,6 +163,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
       if (text === undefined) continue;
       const y = guarded(ctx, file, () => indexSchemaYaml(text, file));
       if (!y) continue;
+      if (y.skipped) skippedFile(ctx, file, y.skipped);
       yamlFiles.push(y);
       yamlFolders.set(file, folders);
     }
@@ -462,6 +469,7 @@ export function readDbtProjectFiles(root: string, fs: FileSource, opts: ReadOpti
   const name = settings.name ?? path.basename(root);
   if (projectYml === undefined) log.push(`no dbt_project.yml in ${root}; using default paths`);
   const ctx: Ctx = { fs, maxBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, diagnostics, log, rootSettings: settings, rootName: name, ignoredPaths: new Set() };
+  if (settings.skipped) skippedFile(ctx, path.join(root, 'dbt_project.yml'), `${settings.skipped}; using default paths`);
   const nodes: DbtNode[] = [];
   try {
     nodes.push(...scanPackage(ctx, root, settings, name));

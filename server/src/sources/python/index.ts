@@ -1,7 +1,7 @@
 import { Query, type Language, type Node, type Parser, type Tree } from 'web-tree-sitter';
 import { emptyCodeFacts, type CodeFileFacts, type TranslatorFact } from '../../model/code';
 import type { AssetKey } from '../../model/keys';
-import { capturesWithin, createParser, parseWithin, TooComplexError } from '../treeSitter';
+import { capturesWithin, createParser, PARSE_BUDGET_MS, parseWithin, TooComplexError } from '../treeSitter';
 import { MAX_PYTHON_NESTING, pythonTooDeep } from './nesting';
 import { clampRanges } from '../clampRanges';
 import { ASSET_DECORATORS, MULTI_ASSET_DECORATORS, readAssetCheck, readAssetDecorator, readMultiAsset, readStandaloneSpec } from './assets';
@@ -69,12 +69,14 @@ export async function readPythonFile(file: string, text: string, moduleName: str
   let wasRepaired = false;
   try {
     const p = await getParser();
-    tree = parseWithin(p, source);
+    // one budget for both parses (the file, then its repaired copy), not one each
+    const deadline = performance.now() + PARSE_BUDGET_MS;
+    tree = parseWithin(p, source, PARSE_BUDGET_MS);
     if (!tree) return emptyPythonFacts(file, moduleName);
     if (tree.rootNode.hasError) {
       const repaired = repairPython(source);
       if (repaired !== source) {
-        const t2 = parseWithin(p, repaired);
+        const t2 = parseWithin(p, repaired, Math.max(0, deadline - performance.now()));
         if (t2) {
           tree.delete();
           tree = t2;

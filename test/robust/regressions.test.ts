@@ -64,7 +64,7 @@ test('SQL: a deeply nested config() literal neither throws nor hides the refs af
 });
 
 // Found by the reader fuzzer (seed 5, and seed 1 of npm run fuzz): inputs on
-// which a reader crawled for 10–80 s (a hang for an editor). Each must now finish inside its bound.
+// which a reader crawled for 9–80 s (a hang for an editor). Each must now finish inside its bound.
 // The inputs are the fuzzer's exact outputs, gzipped under fixtures/.
 const FIXTURES = join(repoRoot(), 'test', 'robust', 'fixtures');
 const WORKER = join(__dirname, 'lib', 'readerWorker.js');

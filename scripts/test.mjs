@@ -1,6 +1,10 @@
 // Compiles the TypeScript tests and runs them with Node's test runner.
-// Suites: unit (engine), lsp (the bundled server over stdio). The VS Code
-// suite runs separately via scripts/e2e.mjs (see README).
+// Suites (all three by default, or name some: `node scripts/test.mjs robust`):
+// unit (engine), lsp (the bundled server over stdio), robust (seeded fuzzing,
+// hostile workspaces, races, the read-only and no-process guarantees; about a
+// minute on two cores). lsp and robust run dist/: `npm run build` first (npm
+// test does). The VS Code suite runs separately via
+// scripts/e2e.mjs (see README).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -9,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root], { stdio: 'inherit' });
 
-const suites = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'lsp'];
+const suites = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'lsp', 'robust'];
 const files = [];
 const walk = (dir) => {
   let entries = [];

@@ -130,9 +130,27 @@ function memoryOf(server: TestServer): Promise<{ rss: number; heapUsed: number }
   });
 }
 
+/**
+ * The smallest of three readings, 100 ms apart: a single reading catches
+ * transient native allocations (V8's malloced memory, parser buffers) that
+ * moved RSS by ±6% between otherwise equal runs; a leak raises all three.
+ */
+async function steadyMemoryOf(server: TestServer): Promise<{ rss: number; heapUsed: number }> {
+  const readings: { rss: number; heapUsed: number }[] = [];
+  for (let i = 0; i < 3; i++) {
+    if (i) await new Promise((r) => setTimeout(r, 100));
+    readings.push(await memoryOf(server));
+  }
+  return { rss: Math.min(...readings.map((r) => r.rss)), heapUsed: Math.min(...readings.map((r) => r.heapUsed)) };
+}
+
 test('memory stays flat over a long edit loop (RSS after GC: after ≈ before ± 10%)', async () => {
   const copy = tempCopy('taxi');
-  const server = new TestServer({ root: copy.dir, execArgv: ['--expose-gc', '--require', PRELOAD] });
+  // The young generation's size is pinned: V8 grows it (8 → 16 → 32 MB) as
+  // allocation speeds up, late in the loop, which moved RSS by 10–25% with the
+  // heap flat. That is V8 sizing itself, not a leak; pinned, RSS is flat
+  // within 1% and still catches what a leak grows (old space, wasm memory).
+  const server = new TestServer({ root: copy.dir, execArgv: ['--expose-gc', '--min-semi-space-size=16', '--max-semi-space-size=16', '--require', PRELOAD] });
   try {
     await server.start();
     await server.request('assetLens/keys', null, 120_000);
@@ -144,16 +162,17 @@ test('memory stays flat over a long edit loop (RSS after GC: after ≈ before ±
     const edit = async (i: number) => {
       await server.change(file, text.replace('"daily_metrics"', `"daily_metrics_${i % 7}"`) + `\n# ${'x'.repeat(i % 50)}\n`);
       if (i % 2 === 1) await server.request('textDocument/completion', doc);
-      if (i % 50 === 49) await server.request('textDocument/hover', doc);
+      // hover waits for the index, so every other edit is re-read (parse, query, relink) and a leak per read shows
+      if (i % 2 === 0) await server.request('textDocument/hover', doc);
     };
     const WARMUP = Number(process.env.ASSET_LENS_MEMORY_WARMUP ?? 3000);
     const LOOP = Number(process.env.ASSET_LENS_MEMORY_EDITS ?? 2000);
     for (let i = 0; i < WARMUP; i++) await edit(i);
-    const before = await memoryOf(server);
+    const before = await steadyMemoryOf(server);
     for (let i = WARMUP; i < WARMUP + LOOP; i++) await edit(i);
     await server.change(file, text.replace('"daily_metrics"', `"daily_metrics_${(WARMUP - 1) % 7}"`) + `\n# ${'x'.repeat((WARMUP - 1) % 50)}\n`);
     await server.request('textDocument/completion', doc);
-    const afterLoop = await memoryOf(server);
+    const afterLoop = await steadyMemoryOf(server);
     const ratio = afterLoop.rss / before.rss;
     console.log(
       `memory: RSS ${(before.rss / 1048576).toFixed(1)} MB before, ${(afterLoop.rss / 1048576).toFixed(1)} MB after ${LOOP} edits (${((ratio - 1) * 100).toFixed(1)}%); heap ${(before.heapUsed / 1048576).toFixed(1)} → ${(afterLoop.heapUsed / 1048576).toFixed(1)} MB`,

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import { emptyCodeFacts, type CodeFileFacts, type DbtAssetsBindingFact, type KeyExpr, type TranslatorFact } from '../model/code';
-import { LineIndex, type Range } from '../model/location';
+import { LineIndex, ZERO_RANGE, type Range } from '../model/location';
+import { yamlTooDeep, yamlTooDeepMessage } from './yamlDepth';
 import type { FileSource } from './fileSource';
 
 /**
@@ -140,6 +141,11 @@ function translatorOf(file: string, index: LineIndex, translation: unknown, at: 
 export function readComponentYaml(file: string, text: string, fs?: FileSource): CodeFileFacts | null {
   try {
     if (!/DbtProjectComponent/.test(text)) return null;
+    if (yamlTooDeep(text)) {
+      const facts = emptyFacts(file);
+      facts.diagnostics.push({ location: { file, range: ZERO_RANGE }, severity: 'info', code: 'file-skipped', message: `Component file ${yamlTooDeepMessage()}` });
+      return facts;
+    }
     const index = new LineIndex(text);
     const docs = parseAllDocuments(text);
     if (!Array.isArray(docs)) return null;

@@ -1,3 +1,5 @@
+import { isAbsolute, relative, sep } from 'node:path';
+
 /**
  * The only way readers see files. The workspace layer implements it over the
  * disk with open-document overlays; tests implement it over memory.
@@ -19,4 +21,12 @@ export interface FileSource {
   stat(path: string): FileStat | undefined;
   /** names (not paths) in a directory */
   list(dir: string): string[] | undefined;
+  /** the path with every symbolic link resolved; undefined when it does not exist (memory sources: omitted) */
+  realPath?(path: string): string | undefined;
+}
+
+/** `file` is `dir` or below it (lexically: resolve links first where that matters). */
+export function isInside(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
 }

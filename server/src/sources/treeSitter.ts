@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Parser, Language } from 'web-tree-sitter';
+import { Parser, Language, type Node, type Query, type QueryCapture, type Tree } from 'web-tree-sitter';
 
 /**
  * Loads web-tree-sitter and the grammars once per process. The .wasm files
@@ -56,4 +56,48 @@ export async function createParser(name: GrammarName): Promise<Parser> {
   const parser = new Parser();
   parser.setLanguage(lang);
   return parser;
+}
+
+/**
+ * Time budgets. tree-sitter's error recovery and its query cursor can slow
+ * to a crawl (tens of seconds) on deeply nested broken code; an editor must
+ * not wait that long for one file, so work past its budget is abandoned and
+ * the reader reports the file as too complex to index.
+ */
+export const PARSE_BUDGET_MS = 5_000;
+export const QUERY_BUDGET_MS = 3_000;
+
+/** Thrown when a parse or query overran its budget; readers turn it into a `file-skipped` diagnostic. */
+export class TooComplexError extends Error {
+  constructor(what: string, budgetMs: number) {
+    super(`${what} took over ${budgetMs / 1000} s: too complex to index`);
+  }
+}
+
+/** `parser.parse(text)` stopped after `budgetMs`; throws TooComplexError then. */
+export function parseWithin(parser: Parser, text: string, budgetMs = PARSE_BUDGET_MS): Tree | null {
+  const deadline = performance.now() + budgetMs;
+  let over = false;
+  const tree = parser.parse(text, null, { progressCallback: () => (over = performance.now() > deadline) });
+  if (over) {
+    tree?.delete();
+    // a cancelled parse would otherwise resume on the parser's next call
+    parser.reset();
+    throw new TooComplexError('parsing', budgetMs);
+  }
+  return tree;
+}
+
+/**
+ * Every capture of `query` under `node`, stopped after `budgetMs` (throws
+ * TooComplexError then). Runs `matches`, not `captures`: captures come back
+ * in document order, which the cursor pays for on deep trees, and its
+ * progress callback is never called; callers sort anyway.
+ */
+export function capturesWithin(query: Query, node: Node, budgetMs = QUERY_BUDGET_MS): QueryCapture[] {
+  const deadline = performance.now() + budgetMs;
+  let over = false;
+  const matches = query.matches(node, { progressCallback: () => (over = performance.now() > deadline) });
+  if (over) throw new TooComplexError('the syntax query', budgetMs);
+  return matches.flatMap((m) => m.captures);
 }

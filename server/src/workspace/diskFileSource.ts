@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import type { FileSource, FileStat } from '../sources/fileSource';
 
 /**
@@ -64,6 +64,14 @@ export class DiskFileSource implements FileSource {
   list(dir: string): string[] | undefined {
     try {
       return readdirSync(dir);
+    } catch {
+      return undefined;
+    }
+  }
+
+  realPath(path: string): string | undefined {
+    try {
+      return realpathSync.native(path);
     } catch {
       return undefined;
     }

@@ -7,6 +7,7 @@ import { pythonModuleName, readPythonFile } from '../sources/python';
 import { readTypeScriptFile } from '../sources/typescript';
 import { readComponentYaml } from '../sources/componentYaml';
 import { DiskFileSource } from './diskFileSource';
+import { ContainedFileSource } from './containedFileSource';
 import { discover, FileClassifier, toRel, type FileRole } from './discovery';
 import { withDefaults, type WorkspaceSettings } from './settings';
 
@@ -55,7 +56,10 @@ function emptySnapshot(roots: string[]): Snapshot {
  * index is running waits for it, and every snapshot is complete.
  */
 export class AssetWorkspace {
+  /** the underlying source, where open documents are overlaid */
   readonly fs: DiskFileSource;
+  /** what every reader sees: `fs` confined to the roots */
+  private readonly files: ContainedFileSource;
   readonly roots: string[];
   private settings: WorkspaceSettings;
   private classifier: FileClassifier;
@@ -73,6 +77,7 @@ export class AssetWorkspace {
     this.classifier = new FileClassifier(this.settings);
     this.log = opts.log ?? (() => undefined);
     this.fs = opts.fs ?? new DiskFileSource();
+    this.files = new ContainedFileSource(this.fs, this.roots, this.log);
     this.current = emptySnapshot(this.roots);
   }
 
@@ -92,7 +97,7 @@ export class AssetWorkspace {
       this.code.clear();
       this.codeDiagnostics.clear();
       this.dbt.clear();
-      const found = discover(this.roots, this.fs, this.classifier);
+      const found = discover(this.roots, this.files, this.classifier);
       const total = found.dbtProjects.length + found.python.length + found.typescript.length + found.componentYaml.length;
       let done = 0;
       const step = (message: string) => progress?.(++done, total, message);
@@ -138,7 +143,7 @@ export class AssetWorkspace {
       }
       for (const p of projects) await this.loadDbt(p, true);
       if (rediscover) {
-        const found = discover(this.roots, this.fs, this.classifier);
+        const found = discover(this.roots, this.files, this.classifier);
         for (const root of found.dbtProjects) if (!this.dbt.has(root)) await this.loadDbt(root);
       }
       return this.relink();
@@ -186,16 +191,19 @@ export class AssetWorkspace {
   private manifestPathFor(root: string): string | undefined {
     const m = this.settings.manifestPath;
     if (!m) return undefined;
-    return isAbsolute(m) ? m : join(root, m);
+    const file = isAbsolute(m) ? m : join(root, m);
+    // the user named this file: it may be anywhere (docs/security.md)
+    this.files.allowFile(file);
+    return file;
   }
 
   private async loadDbt(root: string, reload = false): Promise<void> {
-    if (!this.fs.stat(join(root, 'dbt_project.yml'))?.isFile) {
+    if (!this.files.stat(join(root, 'dbt_project.yml'))?.isFile) {
       this.dbt.delete(root);
       return;
     }
     try {
-      const loaded = await loadDbtProject(root, this.fs, { manifestPath: this.manifestPathFor(root) });
+      const loaded = await loadDbtProject(root, this.files, { manifestPath: this.manifestPathFor(root) });
       const previous = this.dbt.get(root);
       const broken = loaded.diagnostics.some((d) => d.code === 'manifest-invalid');
       if (reload && broken && previous && previous.facts.origin !== 'files') {
@@ -214,7 +222,7 @@ export class AssetWorkspace {
   private async readCodeFile(file: string): Promise<void> {
     this.code.delete(file);
     this.codeDiagnostics.delete(file);
-    const st = this.fs.stat(file);
+    const st = this.files.stat(file);
     if (!st?.isFile) return;
     if (st.size > this.settings.maxFileBytes) {
       const msg = `${this.rel(file)}: skipped, ${(st.size / 1048576).toFixed(1)} MB is over the ${(this.settings.maxFileBytes / 1048576).toFixed(0)} MB limit`;
@@ -224,7 +232,7 @@ export class AssetWorkspace {
       ]);
       return;
     }
-    const text = this.fs.readText(file);
+    const text = this.files.readText(file);
     if (text === undefined) return;
     if (text.includes('\u0000')) {
       this.log(`${this.rel(file)}: skipped, looks binary`);
@@ -234,13 +242,13 @@ export class AssetWorkspace {
     try {
       if (role === 'python') {
         if (!PYTHON_HINT.test(text)) return;
-        const { module, isPackageInit } = pythonModuleName(file, this.fs);
+        const { module, isPackageInit } = pythonModuleName(file, this.files);
         this.code.set(file, await readPythonFile(file, text, module, isPackageInit));
       } else if (role === 'typescript') {
         if (!this.tsHint().test(text)) return;
         this.code.set(file, await readTypeScriptFile(file, text, { callNames: this.settings.typescriptCallNames }));
       } else if (role === 'componentYaml') {
-        const facts = readComponentYaml(file, text, this.fs);
+        const facts = readComponentYaml(file, text, this.files);
         if (facts) this.code.set(file, facts);
       }
     } catch (err) {

@@ -77,6 +77,11 @@ export class MemoryFileSource extends DiskFileSource {
     return d ? [...d] : undefined;
   }
 
+  /** Memory holds no symbolic links: every path is its own real path (never ask the disk about it). */
+  override realPath(path: string): string | undefined {
+    return path;
+  }
+
   /** Touched paths outside the root (the invariant is that there are none). */
   outside(): string[] {
     return [...this.touched].filter((p) => !isInside(this.root, p));

@@ -68,12 +68,12 @@ export class DbtFileLocator {
     private readonly fs: FileSource,
     readonly projectRoot: string,
     readonly projectName: string,
-    readonly packagesDir: string,
+    readonly packagesDir: string | undefined,
     /** files above this size are never read: their location is the file at 0:0 */
     private readonly maxBytes = 20 * 1024 * 1024,
   ) {
     this.packageDirs = new PackageDirs(packagesDir, fs);
-    this.allowedRoots = [projectRoot, packagesDir];
+    this.allowedRoots = packagesDir === undefined ? [projectRoot] : [projectRoot, packagesDir];
   }
 
   packageRoot(pkg: string): string | undefined {

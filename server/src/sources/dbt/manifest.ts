@@ -10,6 +10,7 @@ import { jsonErrorOffset } from './jsonError';
 import { DbtFileLocator, yamlSectionOf } from './locator';
 import { scanManifest, SCANNED_COLLECTIONS } from './manifestScan';
 import { parseDbtProjectYml } from './projectYml';
+import { projectDir } from './paths';
 
 /** Oldest and newest manifest schema versions the reader understands. */
 export const MIN_MANIFEST_VERSION = 4;
@@ -156,7 +157,7 @@ export function readParsedManifest(manifest: Json, manifestPath: string, project
     return t === undefined ? undefined : parseDbtProjectYml(t);
   })();
   const projectName = projectNameOf(manifest, settings?.name);
-  const packagesDir = path.resolve(projectRoot, settings?.packagesInstallPath ?? 'dbt_packages');
+  const packagesDir = projectDir(projectRoot, settings?.packagesInstallPath ?? 'dbt_packages');
   const locator = new DbtFileLocator(fs, projectRoot, projectName, packagesDir);
 
   // One copy of each repeated string (package names, tags, fqn parts, the ids

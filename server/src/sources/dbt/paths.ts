@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { FileSource } from '../fileSource';
+import { isInside, type FileSource } from '../fileSource';
 import { parseDbtProjectYml } from './projectYml';
 
 /**
@@ -7,16 +7,24 @@ import { parseDbtProjectYml } from './projectYml';
  * only paths relative to a package root are used, and a resolved path must
  * stay inside the local project root or its packages directory.
  */
-export function isInside(dir: string, file: string): boolean {
-  const rel = path.relative(dir, file);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
+export { isInside };
 
 /** Resolves `rel` against `base`; undefined when it escapes every allowed root. */
 export function resolveInside(base: string, rel: string, allowedRoots: string[]): string | undefined {
   if (!rel) return undefined;
   const abs = path.resolve(base, rel);
   return allowedRoots.some((r) => isInside(r, abs)) ? abs : undefined;
+}
+
+/**
+ * A directory named in dbt_project.yml (`model-paths`, `packages-install-path`
+ * and the others), resolved against the project root; undefined when it
+ * leaves the project (absolute or `../`): a project's files live inside it,
+ * and a path pointing elsewhere is never read.
+ */
+export function projectDir(projectRoot: string, rel: string): string | undefined {
+  const abs = path.resolve(projectRoot, rel);
+  return isInside(projectRoot, abs) ? abs : undefined;
 }
 
 /** Forward-slash relative path (dbt's `original_file_path` form). */
@@ -32,11 +40,13 @@ export class PackageDirs {
   private readonly byName = new Map<string, string | undefined>();
   private scanned = false;
   constructor(
-    private readonly packagesDir: string,
+    /** undefined: the project's packages directory is outside it, so there are none */
+    private readonly packagesDir: string | undefined,
     private readonly fs: FileSource,
   ) {}
 
   dirOf(pkg: string): string | undefined {
+    if (this.packagesDir === undefined) return undefined;
     if (this.byName.has(pkg)) return this.byName.get(pkg);
     const direct = path.join(this.packagesDir, pkg);
     if (this.fs.stat(direct)?.isDirectory) {

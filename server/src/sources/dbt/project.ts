@@ -6,7 +6,7 @@ import { ZERO_RANGE } from '../../model/location';
 import { readManifest, type ManifestReadResult } from './manifest';
 import { DEFAULT_MAX_FILE_BYTES, DbtResolver, readDbtProjectFiles, walk } from './projectFiles';
 import { parseDbtProjectYml } from './projectYml';
-import { isInside, relPosix } from './paths';
+import { isInside, projectDir, relPosix } from './paths';
 
 export interface LoadDbtProjectOptions {
   /** default `<root>/target/manifest.json` */
@@ -43,8 +43,8 @@ function newerProjectFiles(root: string, fs: FileSource, sinceMs: number): strin
   const roots: { dir: string; paths: string[] }[] = [];
   const pathsOf = (s: typeof settings): string[] => [...new Set([...s.modelPaths, ...s.seedPaths, ...s.snapshotPaths, ...s.analysisPaths])];
   roots.push({ dir: root, paths: pathsOf(settings) });
-  const packagesDir = path.resolve(root, settings.packagesInstallPath);
-  for (const entry of fs.list(packagesDir) ?? []) {
+  const packagesDir = projectDir(root, settings.packagesInstallPath) ?? '';
+  for (const entry of packagesDir ? (fs.list(packagesDir) ?? []) : []) {
     const dir = path.join(packagesDir, entry);
     const t = fs.readText(path.join(dir, 'dbt_project.yml'));
     if (t !== undefined) roots.push({ dir, paths: pathsOf(parseDbtProjectYml(t)) });
@@ -52,7 +52,9 @@ function newerProjectFiles(root: string, fs: FileSource, sinceMs: number): strin
   const out: string[] = [];
   for (const r of roots) {
     for (const p of r.paths) {
-      for (const [file] of walk(fs, path.resolve(r.dir, p), ['.sql', '.yml', '.yaml', '.csv'])) {
+      const dir = projectDir(r.dir, p);
+      if (dir === undefined) continue;
+      for (const [file] of walk(fs, dir, ['.sql', '.yml', '.yaml', '.csv'])) {
         const st = fs.stat(file);
         if (st && st.mtimeMs > sinceMs) out.push(file);
       }

@@ -7,8 +7,8 @@ import { ZERO_RANGE, type Location } from '../../model/location';
 import { parseDbtProjectYml, resolveTreeConfig, mergeConfig, type DbtProjectSettings } from './projectYml';
 import { indexSchemaYaml, type SchemaYaml, type YamlNamedEntry } from './schemaYaml';
 import { firstContentRange } from './locator';
-import { relPosix } from './paths';
-import { scanSqlReferences } from './sqlScan';
+import { projectDir, relPosix } from './paths';
+import { scanSqlReferences, type SqlScan } from './sqlScan';
 import { scanPythonModel } from './pythonModelScan';
 
 export { scanSqlReferences } from './sqlScan';
@@ -37,6 +37,14 @@ interface Ctx {
   /** the root project's config trees also configure package nodes */
   rootSettings: DbtProjectSettings;
   rootName: string;
+  /** `${pkgRoot}\0${rel}` of dbt_project.yml paths already reported as outside their package */
+  ignoredPaths: Set<string>;
+}
+
+/** One log line and one info diagnostic for a file that was not indexed. */
+function skippedFile(ctx: Ctx, file: string, why: string): void {
+  ctx.log.push(`${file}: ${why}`);
+  ctx.diagnostics.push({ location: { file, range: ZERO_RANGE }, severity: 'info', code: 'file-skipped', message: `file ${why}` });
 }
 
 /** Reads a file unless it is missing or too big (the latter is reported). */
@@ -57,6 +65,18 @@ function readText(ctx: Ctx, file: string): string | undefined {
   return ctx.fs.readText(file);
 }
 
+/** Runs one file's scan: a reader bug on odd input costs that file (logged), never the whole project. */
+function guarded<T>(ctx: Ctx, file: string, scan: () => T): T | undefined {
+  try {
+    return scan();
+  } catch (e) {
+    ctx.log.push(`${file}: not indexed (${e instanceof Error ? e.message : String(e)})`);
+    return undefined;
+  }
+}
+
+const emptyScan = (): SqlScan => ({ refs: [], sources: [], snapshots: [] });
+
 /** Files under `dir` (recursive) with one of `exts`, as [absolute path, folders relative to dir]. */
 export function walk(fs: FileSource, dir: string, exts: string[], folders: string[] = [], out: [string, string[]][] = [], depth = 0): [string, string[]][] {
   if (depth > 30) return out;
@@ -66,7 +86,8 @@ export function walk(fs: FileSource, dir: string, exts: string[], folders: strin
     const st = fs.stat(p);
     if (!st) continue;
     if (st.isDirectory) {
-      if (!SKIP_DIRS.has(name)) walk(fs, p, exts, [...folders, name], out, depth + 1);
+      // a linked directory may loop (`ln -s . loop`) or leave the project: not followed, as in discovery
+      if (!SKIP_DIRS.has(name) && !st.isSymlink) walk(fs, p, exts, [...folders, name], out, depth + 1);
     } else if (st.isFile && exts.some((e) => name.toLowerCase().endsWith(e))) {
       out.push([p, folders]);
     }
@@ -113,17 +134,37 @@ function commonFields(node: DbtNode, cfg: Obj, yamlValue: Obj | undefined): void
   if (description) node.description = description;
 }
 
+/** The package's directories for `rels`, without those outside it (logged once per package). */
+function packageDirs(ctx: Ctx, pkgRoot: string, rels: string[]): string[] {
+  const out: string[] = [];
+  for (const rel of rels) {
+    const dir = projectDir(pkgRoot, rel);
+    if (dir !== undefined) out.push(dir);
+    else if (!ctx.ignoredPaths.has(`${pkgRoot}\u0000${rel}`)) {
+      ctx.ignoredPaths.add(`${pkgRoot}\u0000${rel}`);
+      ctx.log.push(`ignored path "${rel}" in ${path.join(pkgRoot, 'dbt_project.yml')}: outside the project`);
+    }
+  }
+  return out;
+}
+
 /** Reads one package (the root project or an installed package). */
 function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pkg: string): DbtNode[] {
   const nodes: DbtNode[] = [];
   const yamlFiles: SchemaYaml[] = [];
   const yamlFolders = new Map<string, string[]>();
-  const allPaths = [...settings.modelPaths, ...settings.seedPaths, ...settings.snapshotPaths, ...settings.analysisPaths];
-  for (const p of [...new Set(allPaths)]) {
-    for (const [file, folders] of walk(ctx.fs, path.resolve(pkgRoot, p), ['.yml', '.yaml'])) {
+  const modelDirs = packageDirs(ctx, pkgRoot, settings.modelPaths);
+  const seedDirs = packageDirs(ctx, pkgRoot, settings.seedPaths);
+  const snapshotDirs = packageDirs(ctx, pkgRoot, settings.snapshotPaths);
+  const analysisDirs = packageDirs(ctx, pkgRoot, settings.analysisPaths);
+  for (const dir of [...new Set([...modelDirs, ...seedDirs, ...snapshotDirs, ...analysisDirs])]) {
+    for (const [file, folders] of walk(ctx.fs, dir, ['.yml', '.yaml'])) {
       const text = readText(ctx, file);
       if (text === undefined) continue;
-      yamlFiles.push(indexSchemaYaml(text, file));
+      const y = guarded(ctx, file, () => indexSchemaYaml(text, file));
+      if (!y) continue;
+      if (y.skipped) skippedFile(ctx, file, y.skipped);
+      yamlFiles.push(y);
       yamlFolders.set(file, folders);
     }
   }
@@ -136,7 +177,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   const seedYaml = yamlEntries('seeds');
   const snapshotYaml = yamlEntries('snapshots');
 
-  const modelFiles = settings.modelPaths.flatMap((p) => walk(ctx.fs, path.resolve(pkgRoot, p), ['.sql', '.py']));
+  const modelFiles = modelDirs.flatMap((dir) => walk(ctx.fs, dir, ['.sql', '.py']));
   const modelStems = new Set(modelFiles.map(([f]) => stem(f)));
 
   // versioned models: file stem → (model name, version entry). A version lives in
@@ -166,7 +207,8 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
     for (const [file, folders] of modelFiles) {
       const text = readText(ctx, file);
       if (text === undefined) continue;
-      const scan = file.endsWith('.py') ? scanPythonModel(text, file) : scanSqlReferences(text, file);
+      // a model whose text could not be scanned still exists, without its refs
+      const scan = guarded(ctx, file, () => (file.endsWith('.py') ? scanPythonModel(text, file) : scanSqlReferences(text, file))) ?? emptyScan();
       const s = stem(file);
       const ver = versionByStem.get(s);
       const name = ver ? ver.name : s;
@@ -202,8 +244,8 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   }
 
   // seeds
-  for (const p of settings.seedPaths) {
-    for (const [file, folders] of walk(ctx.fs, path.resolve(pkgRoot, p), ['.csv'])) {
+  for (const dir of seedDirs) {
+    for (const [file, folders] of walk(ctx.fs, dir, ['.csv'])) {
       const st = ctx.fs.stat(file);
       if (!st) continue;
       const name = stem(file);
@@ -233,11 +275,11 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   }
 
   // snapshots ({% snapshot %} blocks)
-  for (const p of settings.snapshotPaths) {
-    for (const [file, folders] of walk(ctx.fs, path.resolve(pkgRoot, p), ['.sql'])) {
+  for (const dir of snapshotDirs) {
+    for (const [file, folders] of walk(ctx.fs, dir, ['.sql'])) {
       const text = readText(ctx, file);
       if (text === undefined) continue;
-      const scan = scanSqlReferences(text, file);
+      const scan = guarded(ctx, file, () => scanSqlReferences(text, file)) ?? emptyScan();
       for (const block of scan.snapshots) {
         const y = snapshotYaml.get(block.name);
         const cfg = treeConfig(ctx, settings, 'snapshots', pkg, [...folders, stem(file), block.name]);
@@ -265,7 +307,6 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   }
 
   // snapshots defined in YAML (dbt 1.9+): `snapshots: - name: x / relation: ref('y')`
-  const snapshotDirs = settings.snapshotPaths.map((p) => path.resolve(pkgRoot, p));
   for (const y of yamlFiles) {
     if (!snapshotDirs.some((d) => y.file.startsWith(d + path.sep))) continue;
     for (const entry of y.sections.get('snapshots') ?? []) {
@@ -297,11 +338,11 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   }
 
   // analyses
-  for (const p of settings.analysisPaths) {
-    for (const [file, folders] of walk(ctx.fs, path.resolve(pkgRoot, p), ['.sql'])) {
+  for (const dir of analysisDirs) {
+    for (const [file, folders] of walk(ctx.fs, dir, ['.sql'])) {
       const text = readText(ctx, file);
       if (text === undefined) continue;
-      const scan = scanSqlReferences(text, file);
+      const scan = guarded(ctx, file, () => scanSqlReferences(text, file)) ?? emptyScan();
       const name = stem(file);
       nodes.push({
         uniqueId: `analysis.${pkg}.${name}`,
@@ -320,7 +361,6 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   }
 
   // sources (properties files under the model paths)
-  const modelDirs = settings.modelPaths.map((p) => path.resolve(pkgRoot, p));
   for (const y of yamlFiles) {
     if (!modelDirs.some((d) => y.file.startsWith(d + path.sep))) continue;
     const folders = yamlFolders.get(y.file) ?? [];
@@ -428,12 +468,13 @@ export function readDbtProjectFiles(root: string, fs: FileSource, opts: ReadOpti
   const settings = parseDbtProjectYml(projectYml ?? '');
   const name = settings.name ?? path.basename(root);
   if (projectYml === undefined) log.push(`no dbt_project.yml in ${root}; using default paths`);
-  const ctx: Ctx = { fs, maxBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, diagnostics, log, rootSettings: settings, rootName: name };
+  const ctx: Ctx = { fs, maxBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, diagnostics, log, rootSettings: settings, rootName: name, ignoredPaths: new Set() };
+  if (settings.skipped) skippedFile(ctx, path.join(root, 'dbt_project.yml'), `${settings.skipped}; using default paths`);
   const nodes: DbtNode[] = [];
   try {
     nodes.push(...scanPackage(ctx, root, settings, name));
-    const packagesDir = path.resolve(root, settings.packagesInstallPath);
-    for (const entry of (fs.list(packagesDir) ?? []).sort()) {
+    const packagesDir = packageDirs(ctx, root, [settings.packagesInstallPath])[0];
+    for (const entry of packagesDir === undefined ? [] : (fs.list(packagesDir) ?? []).sort()) {
       const pkgRoot = path.join(packagesDir, entry);
       const text = fs.readText(path.join(pkgRoot, 'dbt_project.yml'));
       if (text === undefined) continue;

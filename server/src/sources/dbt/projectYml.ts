@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { yamlTooDeep, yamlTooDeepMessage } from '../yamlDepth';
 
 /** The parts of dbt_project.yml Asset Lens needs. */
 export interface DbtProjectSettings {
@@ -10,6 +11,8 @@ export interface DbtProjectSettings {
   packagesInstallPath: string;
   /** raw `models:` / `seeds:` / `snapshots:` config trees */
   configs: { models?: unknown; seeds?: unknown; snapshots?: unknown };
+  /** set when the file was not parsed (the defaults are used), for the caller to report */
+  skipped?: string;
 }
 
 function stringList(v: unknown, fallback: string[]): string[] {
@@ -23,13 +26,17 @@ function stringList(v: unknown, fallback: string[]): string[] {
 
 export function parseDbtProjectYml(text: string): DbtProjectSettings {
   let doc: Record<string, unknown> = {};
-  try {
-    const v = parse(text, { strict: false, uniqueKeys: false });
-    if (v && typeof v === 'object' && !Array.isArray(v)) doc = v as Record<string, unknown>;
-  } catch {
-    // a broken dbt_project.yml still gives the defaults
+  const skipped = yamlTooDeep(text) ? yamlTooDeepMessage() : undefined;
+  if (!skipped) {
+    try {
+      const v = parse(text, { strict: false, uniqueKeys: false });
+      if (v && typeof v === 'object' && !Array.isArray(v)) doc = v as Record<string, unknown>;
+    } catch {
+      // a broken dbt_project.yml still gives the defaults
+    }
   }
   return {
+    ...(skipped ? { skipped } : {}),
     name: typeof doc.name === 'string' ? doc.name : undefined,
     modelPaths: stringList(doc['model-paths'] ?? doc['source-paths'], ['models']),
     seedPaths: stringList(doc['seed-paths'] ?? doc['data-paths'], ['seeds']),

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
 import { LineIndex, type Range } from '../../model/location';
+import { yamlTooDeep, yamlTooDeepMessage } from '../yamlDepth';
 
 /**
  * Index of a dbt properties file (schema.yml, sources.yml): for each named
@@ -25,6 +26,8 @@ export interface SchemaYaml {
   /** models, seeds, snapshots, analyses, exposures, unit_tests, metrics, semantic_models, saved_queries, macros ... */
   sections: Map<string, YamlNamedEntry[]>;
   sources: YamlSourceEntry[];
+  /** why the file was not parsed (too deep to index), for the caller to report */
+  skipped?: string;
 }
 
 /** Sections of `- name:` entries (the fast scanner in yamlNames.ts reads the same list). */
@@ -90,6 +93,10 @@ function namedEntries(seq: YamlNode | undefined, lines: LineIndex): { entry: Yam
 
 export function indexSchemaYaml(text: string, file: string): SchemaYaml {
   const result: SchemaYaml = { file, sections: new Map(), sources: [] };
+  if (yamlTooDeep(text)) {
+    result.skipped = yamlTooDeepMessage();
+    return result;
+  }
   let root: unknown;
   try {
     root = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, strict: false }).contents;

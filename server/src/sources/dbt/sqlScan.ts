@@ -87,26 +87,46 @@ function tokenize(text: string, from: number, to: number): Tok[] {
 }
 
 /**
+ * Offset just past a string literal opened at `i` (quote `q`): after its
+ * closing quote, or at the line end when it is left open (half-typed code).
+ * One forward scan: searching the whole text for the quote and for the
+ * newline separately is quadratic over a long line of quotes.
+ */
+function skipString(text: string, i: number, q: string): number {
+  for (let j = i + 1; j < text.length; j++) {
+    const c = text[j];
+    if (c === q) return j + 1;
+    if (c === '\n') return j;
+  }
+  return text.length;
+}
+
+/**
  * Offset of the `}}` / `%}` closing a Jinja region that starts at `from`, or -1.
  * Like Jinja's lexer, skips strings and balanced brackets, so the `}}` of a
  * nested dict (`config(meta={'a': {'b': 1}})`) does not end the region.
+ * `budget.left` bounds the characters scanned past an unbalanced region's
+ * first closer, over the whole file: text like `{{ ( }}` repeated would
+ * otherwise rescan to the end of the file for every region. Once spent,
+ * regions close at their first closer.
  */
-function regionEnd(text: string, from: number, first: '}' | '%'): number {
+function regionEnd(text: string, from: number, first: '}' | '%', budget: { left: number }): number {
   let depth = 0;
   // an unbalanced region (`{{ ref('a' }}`) closes at its first closer
   let fallback = -1;
   for (let i = from; i < text.length; i++) {
+    if (fallback >= 0 && --budget.left < 0) return fallback;
     const c = text[i];
     if (c === "'" || c === '"') {
-      const close = text.indexOf(c, i + 1);
-      const nl = text.indexOf('\n', i + 1);
-      // an unterminated string ends at the line end (half-typed code)
-      i = close < 0 || (nl >= 0 && nl < close) ? (nl < 0 ? text.length : nl) : close;
+      i = skipString(text, i, c) - 1;
       continue;
     }
     if (c === first && text[i + 1] === '}') {
       if (depth === 0) return i;
-      if (fallback < 0) fallback = i;
+      if (fallback < 0) {
+        if (budget.left <= 0) return i;
+        fallback = i;
+      }
     }
     if (c === '(' || c === '[' || c === '{') depth++;
     else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
@@ -117,6 +137,7 @@ function regionEnd(text: string, from: number, first: '}' | '%'): number {
 /** Jinja expression/statement regions `{{ }}` / `{% %}` (unclosed: to end of text); comments skipped. */
 function jinjaRegions(text: string): { from: number; to: number; kind: '{{' | '{%' }[] {
   const out: { from: number; to: number; kind: '{{' | '{%' }[] = [];
+  const budget = { left: 4 * text.length + 100_000 };
   let i = 0;
   while (i < text.length) {
     const open = text.indexOf('{', i);
@@ -126,7 +147,7 @@ function jinjaRegions(text: string): { from: number; to: number; kind: '{{' | '{
       const close = text.indexOf('#}', open + 2);
       i = close < 0 ? text.length : close + 2;
     } else if (next === '{' || next === '%') {
-      const close = regionEnd(text, open + 2, next === '{' ? '}' : '%');
+      const close = regionEnd(text, open + 2, next === '{' ? '}' : '%', budget);
       const to = close < 0 ? text.length : close;
       out.push({ from: open + 2, to, kind: next === '{' ? '{{' : '{%' });
       i = close < 0 ? text.length : close + 2;
@@ -137,55 +158,81 @@ function jinjaRegions(text: string): { from: number; to: number; kind: '{{' | '{
   return out;
 }
 
+/** One call argument: tokens `from` (inclusive) to `to` (exclusive) of the region. */
 interface Arg {
   name?: string;
-  tokens: Tok[];
+  from: number;
+  to: number;
 }
 
-/** Splits a call's arguments at top-level commas; `end` = index after `)` (or tokens.length if unclosed). */
-function callArgs(toks: Tok[], openIdx: number): { args: Arg[]; end: number; closed: boolean } {
-  const args: Arg[] = [];
-  let depth = 0;
-  let cur: Tok[] = [];
-  let i = openIdx + 1;
-  const flush = (): void => {
-    if (cur.length === 0) return;
-    if (cur.length >= 2 && cur[0].type === 'ident' && cur[1].value === '=' && cur[2]?.value !== '=') {
-      args.push({ name: cur[0].value, tokens: cur.slice(2) });
-    } else args.push({ tokens: cur });
-    cur = [];
-  };
-  for (; i < toks.length; i++) {
+const OPENERS = new Set(['(', '[', '{']);
+const CLOSERS = new Set([')', ']', '}']);
+
+/**
+ * For each opening bracket token, the index of the token closing it (any
+ * closer pops the innermost opener, as Jinja's lexer balances them); -1 when
+ * it is never closed. One pass, so that reading nested calls
+ * (`ref(ref(ref(...)))`) is linear rather than one rescan per call.
+ */
+function matchBrackets(toks: Tok[]): Int32Array {
+  const match = new Int32Array(toks.length).fill(-1);
+  const stack: number[] = [];
+  for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
-    if (t.type === 'punct' && (t.value === '(' || t.value === '[' || t.value === '{')) depth++;
-    if (t.type === 'punct' && (t.value === ')' || t.value === ']' || t.value === '}')) {
-      if (depth === 0 && t.value === ')') {
-        flush();
-        return { args, end: i + 1, closed: true };
-      }
-      depth--;
-    }
-    if (depth === 0 && t.type === 'punct' && t.value === ',') {
-      flush();
-      continue;
-    }
-    cur.push(t);
+    if (t.type !== 'punct') continue;
+    if (OPENERS.has(t.value)) stack.push(i);
+    else if (CLOSERS.has(t.value) && stack.length) match[stack.pop()!] = i;
   }
-  flush();
-  return { args, end: i, closed: false };
+  return match;
+}
+
+/**
+ * Splits a call's arguments at top-level commas, jumping over nested
+ * brackets; undefined when the call is not closed by its own `)`.
+ */
+function callArgs(toks: Tok[], match: Int32Array, openIdx: number): Arg[] | undefined {
+  const close = match[openIdx];
+  if (close < 0 || toks[close].value !== ')') return undefined;
+  const args: Arg[] = [];
+  let start = openIdx + 1;
+  const flush = (end: number): void => {
+    if (end <= start) return;
+    const a = toks[start];
+    const b = toks[start + 1];
+    if (end - start >= 2 && a.type === 'ident' && b.value === '=' && toks[start + 2]?.value !== '=') {
+      args.push({ name: a.value, from: start + 2, to: end });
+    } else args.push({ from: start, to: end });
+  };
+  for (let i = openIdx + 1; i < close; i++) {
+    const t = toks[i];
+    if (t.type !== 'punct') continue;
+    if (OPENERS.has(t.value)) {
+      // an unclosed inner bracket swallows the rest of the call
+      if (match[i] < 0 || match[i] > close) break;
+      i = match[i];
+    } else if (t.value === ',') {
+      flush(i);
+      start = i + 1;
+    }
+  }
+  flush(close);
+  return args;
 }
 
 /** A single complete string literal argument. */
-function stringArg(a: Arg | undefined): Tok | undefined {
-  if (!a || a.tokens.length !== 1) return undefined;
-  const t = a.tokens[0];
+function stringArg(toks: Tok[], a: Arg | undefined): Tok | undefined {
+  if (!a || a.to - a.from !== 1) return undefined;
+  const t = toks[a.from];
   return t.type === 'str' && t.terminated ? t : undefined;
 }
 
-/** Python/Jinja literal → JS value (undefined when not a literal). */
-function literal(toks: Tok[], pos: { i: number }): unknown {
+/** Literals nested deeper than this are not read (config values are shallow). */
+const MAX_LITERAL_DEPTH = 64;
+
+/** Python/Jinja literal → JS value (undefined when not a literal, or nested past MAX_LITERAL_DEPTH). */
+function literal(toks: Tok[], pos: { i: number; end: number; tooDeep: boolean }, depth = 0): unknown {
+  if (pos.i >= pos.end) return undefined;
   const t = toks[pos.i];
-  if (!t) return undefined;
   pos.i++;
   if (t.type === 'str') return t.terminated ? t.value : undefined;
   if (t.type === 'num') return Number(t.value);
@@ -195,44 +242,49 @@ function literal(toks: Tok[], pos: { i: number }): unknown {
     if (t.value === 'None' || t.value === 'none') return null;
     return undefined;
   }
+  if (t.value !== '[' && t.value !== '(' && t.value !== '{') return undefined;
+  if (depth >= MAX_LITERAL_DEPTH) {
+    pos.tooDeep = true;
+    return undefined;
+  }
+  const at = (k: number): string | undefined => (k < pos.end ? toks[k].value : undefined);
   if (t.value === '[' || t.value === '(') {
     const close = t.value === '[' ? ']' : ')';
     const out: unknown[] = [];
-    while (pos.i < toks.length && toks[pos.i].value !== close) {
-      out.push(literal(toks, pos));
-      if (toks[pos.i]?.value === ',') pos.i++;
-      else if (toks[pos.i]?.value !== close) return undefined;
+    while (pos.i < pos.end && at(pos.i) !== close) {
+      out.push(literal(toks, pos, depth + 1));
+      if (pos.tooDeep) return undefined;
+      if (at(pos.i) === ',') pos.i++;
+      else if (at(pos.i) !== close) return undefined;
     }
     pos.i++;
     return out;
   }
-  if (t.value === '{') {
-    const out: Record<string, unknown> = {};
-    while (pos.i < toks.length && toks[pos.i].value !== '}') {
-      const k = literal(toks, pos);
-      if (toks[pos.i]?.value !== ':') return undefined;
-      pos.i++;
-      const v = literal(toks, pos);
-      if (typeof k === 'string') out[k] = v;
-      if (toks[pos.i]?.value === ',') pos.i++;
-      else if (toks[pos.i]?.value !== '}') return undefined;
-    }
+  const out: Record<string, unknown> = {};
+  while (pos.i < pos.end && at(pos.i) !== '}') {
+    const k = literal(toks, pos, depth + 1);
+    if (pos.tooDeep || at(pos.i) !== ':') return undefined;
     pos.i++;
-    return out;
+    const v = literal(toks, pos, depth + 1);
+    if (pos.tooDeep) return undefined;
+    if (typeof k === 'string') out[k] = v;
+    if (at(pos.i) === ',') pos.i++;
+    else if (at(pos.i) !== '}') return undefined;
   }
-  return undefined;
+  pos.i++;
+  return out;
 }
 
-function argLiteral(a: Arg): unknown {
-  const pos = { i: 0 };
-  const v = literal(a.tokens, pos);
-  return pos.i === a.tokens.length ? v : undefined;
+function argLiteral(toks: Tok[], a: Arg): unknown {
+  const pos = { i: a.from, end: a.to, tooDeep: false };
+  const v = literal(toks, pos);
+  return pos.i === a.to && !pos.tooDeep ? v : undefined;
 }
 
-function versionArg(args: Arg[]): string | number | undefined {
+function versionArg(toks: Tok[], args: Arg[]): string | number | undefined {
   const a = args.find((x) => x.name === 'v' || x.name === 'version');
   if (!a) return undefined;
-  const v = argLiteral(a);
+  const v = argLiteral(toks, a);
   return typeof v === 'string' || typeof v === 'number' ? v : undefined;
 }
 
@@ -247,31 +299,34 @@ export function scanSqlReferences(text: string, file: string): SqlScan {
       result.snapshots.push({ name: toks[1].value, location: loc(toks[1]) });
       continue;
     }
+    let match: Int32Array | undefined;
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i];
       if (t.type !== 'ident' || toks[i + 1]?.value !== '(') continue;
       const prev = toks[i - 1];
       if (prev && prev.value === '.' && toks[i - 2]?.value !== 'builtins') continue;
       if (t.value !== 'ref' && t.value !== 'source' && t.value !== 'config') continue;
-      const { args, closed } = callArgs(toks, i + 1);
+      match ??= matchBrackets(toks);
+      const args = callArgs(toks, match, i + 1);
       // an unclosed call is being typed: not a reference yet
-      if (!closed) continue;
+      if (!args) continue;
       const positional = args.filter((a) => a.name === undefined);
+      const str = (a: Arg | undefined): Tok | undefined => stringArg(toks, a);
       if (t.value === 'ref') {
-        const named = (n: string): Tok | undefined => stringArg(args.find((a) => a.name === n));
-        let nameTok = positional.length >= 2 ? stringArg(positional[1]) : stringArg(positional[0]);
-        let pkgTok = positional.length >= 2 ? stringArg(positional[0]) : undefined;
+        const named = (n: string): Tok | undefined => str(args.find((a) => a.name === n));
+        let nameTok = positional.length >= 2 ? str(positional[1]) : str(positional[0]);
+        let pkgTok = positional.length >= 2 ? str(positional[0]) : undefined;
         nameTok = nameTok ?? named('model_name') ?? named('name');
         pkgTok = pkgTok ?? named('package_name') ?? named('package');
         if (!nameTok || !nameTok.value) continue;
         const target: DbtRefTarget = { kind: 'dbt_ref', name: nameTok.value };
         if (pkgTok?.value) target.package = pkgTok.value;
-        const version = versionArg(args);
+        const version = versionArg(toks, args);
         if (version !== undefined) target.version = version;
         result.refs.push({ target, location: loc(nameTok) });
       } else if (t.value === 'source') {
-        const s = stringArg(positional[0]) ?? stringArg(args.find((a) => a.name === 'source_name'));
-        const tb = stringArg(positional[1]) ?? stringArg(args.find((a) => a.name === 'table_name'));
+        const s = str(positional[0]) ?? str(args.find((a) => a.name === 'source_name'));
+        const tb = str(positional[1]) ?? str(args.find((a) => a.name === 'table_name'));
         if (!s || !tb || !s.value || !tb.value) continue;
         result.sources.push({
           target: { kind: 'dbt_source', sourceName: s.value, table: tb.value },
@@ -282,7 +337,7 @@ export function scanSqlReferences(text: string, file: string): SqlScan {
         if (!config) config = { values: {}, location: loc(t) };
         for (const a of args) {
           if (!a.name) continue;
-          const v = argLiteral(a);
+          const v = argLiteral(toks, a);
           if (v !== undefined) config.values[a.name] = v;
         }
       }

@@ -1,7 +1,9 @@
 import { Query, type Language, type Node, type Parser, type Tree } from 'web-tree-sitter';
 import { emptyCodeFacts, type CodeFileFacts, type TranslatorFact } from '../../model/code';
 import type { AssetKey } from '../../model/keys';
-import { createParser } from '../treeSitter';
+import { capturesWithin, createParser, PARSE_BUDGET_MS, parseWithin, TooComplexError } from '../treeSitter';
+import { MAX_PYTHON_NESTING, pythonTooDeep } from './nesting';
+import { clampRanges } from '../clampRanges';
 import { ASSET_DECORATORS, MULTI_ASSET_DECORATORS, readAssetCheck, readAssetDecorator, readMultiAsset, readStandaloneSpec } from './assets';
 import { ReadContext } from './context';
 import { DBT_ASSETS_DECORATORS, readDbtAssets } from './dbtAssets';
@@ -43,35 +45,50 @@ export function emptyPythonFacts(file: string, module: string): CodeFileFacts {
   return emptyCodeFacts(file, 'python', module);
 }
 
+/** Empty facts with the info diagnostic saying why the file was not indexed. */
+function skipped(file: string, module: string, why: string): CodeFileFacts {
+  const facts = emptyPythonFacts(file, module);
+  facts.diagnostics.push({
+    location: { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+    severity: 'info',
+    code: 'file-skipped',
+    message: `Python file not indexed: ${why}`,
+  });
+  return facts;
+}
+
 export async function readPythonFile(file: string, text: string, moduleName: string, isPackageInit: boolean): Promise<CodeFileFacts> {
   if (text.length > MAX_PYTHON_CHARS) {
-    const facts = emptyPythonFacts(file, moduleName);
-    facts.diagnostics.push({
-      location: { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
-      severity: 'info',
-      code: 'file-skipped',
-      message: `Python file not indexed: ${Math.round(text.length / 1024 / 1024)} MB is over the ${MAX_PYTHON_CHARS / 1024 / 1024} MB limit`,
-    });
-    return facts;
+    return skipped(file, moduleName, `${Math.round(text.length / 1024 / 1024)} MB is over the ${MAX_PYTHON_CHARS / 1024 / 1024} MB limit`);
+  }
+  const source = blankUninteresting(text);
+  if (pythonTooDeep(source)) {
+    return skipped(file, moduleName, `brackets nested more than ${MAX_PYTHON_NESTING} deep (Python itself refuses that): too deep to index`);
   }
   let tree: Tree | null = null;
+  let wasRepaired = false;
   try {
     const p = await getParser();
-    const source = blankUninteresting(text);
-    tree = p.parse(source);
+    // one budget for both parses (the file, then its repaired copy), not one each
+    const deadline = performance.now() + PARSE_BUDGET_MS;
+    tree = parseWithin(p, source, PARSE_BUDGET_MS);
     if (!tree) return emptyPythonFacts(file, moduleName);
     if (tree.rootNode.hasError) {
       const repaired = repairPython(source);
       if (repaired !== source) {
-        const t2 = p.parse(repaired);
+        const t2 = parseWithin(p, repaired, Math.max(0, deadline - performance.now()));
         if (t2) {
           tree.delete();
           tree = t2;
+          wasRepaired = true;
         }
       }
     }
-    return extract(file, tree.rootNode, p.language!, moduleName, isPackageInit);
-  } catch {
+    const facts = extract(file, tree.rootNode, p.language!, moduleName, isPackageInit);
+    if (wasRepaired || tree.rootNode.hasError) clampRanges(facts, file, text);
+    return facts;
+  } catch (err) {
+    if (err instanceof TooComplexError) return skipped(file, moduleName, err.message);
     return emptyPythonFacts(file, moduleName);
   } finally {
     tree?.delete();
@@ -95,11 +112,11 @@ const QUERY_SOURCE = `
 
 let query: Query | undefined;
 
-/** The node kinds the reader looks at, in document order (a query runs inside wasm: far faster than walking). */
+/** The node kinds the reader looks at, in document order (a query runs inside wasm: far faster than walking; bounded in time). */
 function collect(root: Node, language: Language): Collected {
   query ??= new Query(language, QUERY_SOURCE);
   const out: Collected = { imports: [], decorated: [], classes: [], calls: [] };
-  for (const cap of query.captures(root)) {
+  for (const cap of capturesWithin(query, root)) {
     const node = cap.node;
     if (cap.name === 'call') out.calls.push(node);
     else if (cap.name === 'decorated') out.decorated.push(node);

@@ -33,22 +33,15 @@ export interface StringLiteral {
 /** A part of an f-string: literal text or an interpolated expression. */
 export type FStringPart = { kind: 'text'; text: string } | { kind: 'expr'; node: Node; hasFormat: boolean };
 
+// All children in one wasm call: `child(i)` / `namedChild(i)` walk the
+// siblings from the first each time, quadratic on a node with thousands of
+// children (a long module, a 100,000-element list, an error node).
 function children(node: Node): Node[] {
-  const out: Node[] = [];
-  for (let i = 0; i < node.childCount; i++) {
-    const c = node.child(i);
-    if (c) out.push(c);
-  }
-  return out;
+  return node.children.filter((c): c is Node => c !== null);
 }
 
 export function namedChildren(node: Node): Node[] {
-  const out: Node[] = [];
-  for (let i = 0; i < node.namedChildCount; i++) {
-    const c = node.namedChild(i);
-    if (c && c.type !== 'comment') out.push(c);
-  }
-  return out;
+  return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
 }
 
 

@@ -3,7 +3,7 @@ import { emptyCodeFacts, type CodeFileFacts } from '../../model/code';
 import type { KeyReference } from '../../model/reference';
 import { keyId, type AssetKey } from '../../model/keys';
 import { LineIndex, ZERO_RANGE } from '../../model/location';
-import { createParser, type GrammarName } from '../treeSitter';
+import { createParser, parseWithin, type GrammarName } from '../treeSitter';
 import { CallNameTable, type TsCallNames } from './callNames';
 import { callRole, locationOf, type ReaderContext } from './context';
 import { depKeys, readAsset, readMultiAsset, readSpec } from './definitions';
@@ -49,7 +49,7 @@ export async function readTypeScriptFile(file: string, text: string, options?: T
   let tree: Tree | null = null;
   try {
     const parser = await parserFor(file);
-    tree = parser.parse(text);
+    tree = parseWithin(parser, text);
     if (!tree) throw new Error('parser returned no tree');
     readTree(facts, tree.rootNode, text, new CallNameTable(options?.callNames));
   } catch (err) {

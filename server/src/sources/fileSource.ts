@@ -13,6 +13,8 @@ export interface FileStat {
   isDirectory: boolean;
   /** the path itself is a symbolic link (size/kind are of its target) */
   isSymlink?: boolean;
+  /** the text comes from an open editor, not the disk: size and mtime do not identify it */
+  isOverlay?: boolean;
 }
 
 export interface FileSource {

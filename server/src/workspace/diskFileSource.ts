@@ -52,12 +52,13 @@ export class DiskFileSource implements FileSource {
           isFile: s.isFile(),
           isDirectory: s.isDirectory(),
           isSymlink: link,
+          ...(overlay !== undefined ? { isOverlay: true } : {}),
         };
       }
     } catch {
       // unreadable, or a dangling link: as missing
     }
-    if (overlay !== undefined) return { size: Buffer.byteLength(overlay), mtimeMs: Date.now(), isFile: true, isDirectory: false };
+    if (overlay !== undefined) return { size: Buffer.byteLength(overlay), mtimeMs: Date.now(), isFile: true, isDirectory: false, isOverlay: true };
     return undefined;
   }
 

@@ -2,7 +2,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { CodeFileFacts, DbtProjectFacts, Diagnostic } from '../model';
 import { AssetGraph } from '../model';
 import { analyzeWorkspace, type AnalysisResult } from '../analysis/buildGraph';
-import { loadDbtProject } from '../sources/dbt/project';
+import { DbtProjectCache, loadDbtProject } from '../sources/dbt/project';
 import { pythonModuleName, readPythonFile } from '../sources/python';
 import { readTypeScriptFile } from '../sources/typescript';
 import { readComponentYaml } from '../sources/componentYaml';
@@ -67,6 +67,8 @@ export class AssetWorkspace {
   private readonly code = new Map<string, CodeFileFacts>();
   private readonly codeDiagnostics = new Map<string, Diagnostic[]>();
   private readonly dbt = new Map<string, DbtEntry>();
+  /** per dbt project: the manifest and file scans of the last load, reused for what did not change */
+  private readonly dbtCaches = new Map<string, DbtProjectCache>();
   private current: Snapshot;
   private queue: Promise<unknown> = Promise.resolve();
   private version = 0;
@@ -97,6 +99,8 @@ export class AssetWorkspace {
       this.code.clear();
       this.codeDiagnostics.clear();
       this.dbt.clear();
+      // a full re-index (the command, new settings) reads everything afresh
+      this.dbtCaches.clear();
       const found = discover(this.roots, this.files, this.classifier);
       const total = found.dbtProjects.length + found.python.length + found.typescript.length + found.componentYaml.length;
       let done = 0;
@@ -200,10 +204,12 @@ export class AssetWorkspace {
   private async loadDbt(root: string, reload = false): Promise<void> {
     if (!this.files.stat(join(root, 'dbt_project.yml'))?.isFile) {
       this.dbt.delete(root);
+      this.dbtCaches.delete(root);
       return;
     }
     try {
-      const loaded = await loadDbtProject(root, this.files, { manifestPath: this.manifestPathFor(root) });
+      const cache = this.dbtCaches.get(root) ?? this.dbtCaches.set(root, new DbtProjectCache()).get(root)!;
+      const loaded = await loadDbtProject(root, this.files, { manifestPath: this.manifestPathFor(root), cache });
       const previous = this.dbt.get(root);
       const broken = loaded.diagnostics.some((d) => d.code === 'manifest-invalid');
       if (reload && broken && previous && previous.facts.origin !== 'files') {

@@ -4,6 +4,7 @@ import type { DbtNode, DbtProjectFacts } from '../../model/dbt';
 import type { Diagnostic } from '../../model/diagnostic';
 import { ZERO_RANGE } from '../../model/location';
 import { readManifest, type ManifestReadResult } from './manifest';
+import { FileScanMemo } from './scanMemo';
 import { DEFAULT_MAX_FILE_BYTES, DbtResolver, readDbtProjectFiles, walk } from './projectFiles';
 import { parseDbtProjectYml } from './projectYml';
 import { isInside, projectDir, relPosix } from './paths';
@@ -17,6 +18,18 @@ export interface LoadDbtProjectOptions {
   maxFileBytes?: number;
   /** a manifest above this size is skipped; default DEFAULT_MAX_MANIFEST_BYTES */
   maxManifestBytes?: number;
+  /** what an earlier load of the same project read, reused for what has not changed */
+  cache?: DbtProjectCache;
+}
+
+/**
+ * Kept by the caller between loads of one project: saving a model reloads the
+ * project, and neither the manifest (unchanged on disk) nor the files that did
+ * not change need reading again.
+ */
+export class DbtProjectCache {
+  readonly scans = new FileScanMemo();
+  manifest?: { path: string; size: number; mtimeMs: number; result: ManifestReadResult };
 }
 
 /**
@@ -75,6 +88,11 @@ function summary(nodes: DbtNode[]): string {
   return parts.join(', ');
 }
 
+/** A copy of a manifest read whose node list and log can be changed (the overlay does) without touching the original. */
+function reuse(r: ManifestReadResult): ManifestReadResult {
+  return r.facts ? { ...r, facts: { ...r.facts, nodes: [...r.facts.nodes], log: [...r.facts.log] }, diagnostics: [...r.diagnostics] } : r;
+}
+
 /**
  * Loads one dbt project: its manifest when there is a usable one (overlaid with
  * SQL/YAML files edited since the manifest was written), else its files.
@@ -93,7 +111,7 @@ export async function loadDbtProject(
   const log: string[] = [];
 
   const fromFiles = (): { facts: DbtProjectFacts; diagnostics: Diagnostic[] } => {
-    const files = readDbtProjectFiles(root, fs, { maxFileBytes: maxBytes });
+    const files = readDbtProjectFiles(root, fs, { maxFileBytes: maxBytes, memo: opts.cache?.scans });
     files.facts.log.unshift(...log);
     return { facts: files.facts, diagnostics: [...diagnostics, ...files.diagnostics] };
   };
@@ -120,7 +138,9 @@ export async function loadDbtProject(
     const bytes = fs.readBytes(manifestPath);
     return bytes === undefined ? undefined : readManifest(bytes, manifestPath, root, fs);
   };
-  let result = attempt();
+  const cached = opts.cache?.manifest;
+  const unchanged = cached && cached.path === manifestPath && cached.size === st.size && cached.mtimeMs === st.mtimeMs && !st.isOverlay;
+  let result = unchanged ? reuse(cached.result) : attempt();
   if (result?.invalidJsonAt !== undefined) {
     // dbt may still be writing it
     await delay(opts.retryDelayMs ?? 200);
@@ -146,12 +166,13 @@ export async function loadDbtProject(
     return fromFiles();
   }
 
+  if (opts.cache && !unchanged && !st.isOverlay) opts.cache.manifest = { path: manifestPath, size: st.size, mtimeMs: st.mtimeMs, result: reuse(result) };
   const facts = result.facts;
   diagnostics.push(...result.diagnostics);
   const newer = new Set(newerProjectFiles(root, fs, st.mtimeMs));
   let overlaid = 0;
   if (newer.size > 0) {
-    const files = readDbtProjectFiles(root, fs, { maxFileBytes: maxBytes });
+    const files = readDbtProjectFiles(root, fs, { maxFileBytes: maxBytes, memo: opts.cache?.scans });
     diagnostics.push(...files.diagnostics);
     const byId = new Map(facts.nodes.map((n, i) => [n.uniqueId, i] as const));
     const replaced: DbtNode[] = [];
@@ -171,7 +192,9 @@ export async function loadDbtProject(
     overlaid = newer.size;
   }
   const schema = result.schemaVersion !== undefined ? `, v${result.schemaVersion}` : '';
-  const tail = overlaid ? `; ${countLabel(overlaid, 'newer file', 'newer files')} overlaid` : '';
+  const memo = opts.cache?.scans;
+  const rescanned = overlaid && memo?.hits ? ` (${memo.misses} scanned, ${memo.hits} unchanged since the last read)` : '';
+  const tail = overlaid ? `; ${countLabel(overlaid, 'newer file', 'newer files')} overlaid${rescanned}` : '';
   facts.log.unshift(...log, `manifest ${shown} (dbt ${shortDbtVersion(result.dbtVersion)}${schema}): ${summary(facts.nodes)}${tail}`);
   return { facts, diagnostics };
 }

@@ -7,6 +7,7 @@ import { ZERO_RANGE, type Location } from '../../model/location';
 import { parseDbtProjectYml, resolveTreeConfig, mergeConfig, type DbtProjectSettings } from './projectYml';
 import { indexSchemaYaml, type SchemaYaml, type YamlNamedEntry } from './schemaYaml';
 import { firstContentRange } from './locator';
+import type { FileScanMemo } from './scanMemo';
 import { projectDir, relPosix } from './paths';
 import { scanSqlReferences, type SqlScan } from './sqlScan';
 import { scanPythonModel } from './pythonModelScan';
@@ -19,6 +20,8 @@ export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
 
 export interface ReadOptions {
   maxFileBytes?: number;
+  /** scans of unchanged files from an earlier read of the same project */
+  memo?: FileScanMemo;
 }
 
 const SKIP_DIRS = new Set(['node_modules', 'target', 'dbt_packages', 'dbt_modules', 'logs', '__pycache__']);
@@ -31,6 +34,7 @@ const strList = (v: unknown): string[] =>
 
 interface Ctx {
   fs: FileSource;
+  memo?: FileScanMemo;
   maxBytes: number;
   diagnostics: Diagnostic[];
   log: string[];
@@ -63,6 +67,21 @@ function readText(ctx: Ctx, file: string): string | undefined {
     return undefined;
   }
   return ctx.fs.readText(file);
+}
+
+/**
+ * A file's scan, from the memo while the file is unchanged; undefined when the
+ * file cannot be read or its scan threw.
+ */
+function scanned<T>(ctx: Ctx, file: string, kind: string, scan: (text: string) => T): T | undefined {
+  const st = ctx.fs.stat(file);
+  const hit = ctx.memo?.get<T>(kind, file, st);
+  if (hit !== undefined) return hit;
+  const text = readText(ctx, file);
+  if (text === undefined) return undefined;
+  const value = guarded(ctx, file, () => scan(text));
+  if (value !== undefined) ctx.memo?.set(kind, file, st, value);
+  return value;
 }
 
 /** Runs one file's scan: a reader bug on odd input costs that file (logged), never the whole project. */
@@ -159,9 +178,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   const analysisDirs = packageDirs(ctx, pkgRoot, settings.analysisPaths);
   for (const dir of [...new Set([...modelDirs, ...seedDirs, ...snapshotDirs, ...analysisDirs])]) {
     for (const [file, folders] of walk(ctx.fs, dir, ['.yml', '.yaml'])) {
-      const text = readText(ctx, file);
-      if (text === undefined) continue;
-      const y = guarded(ctx, file, () => indexSchemaYaml(text, file));
+      const y = scanned(ctx, file, 'yaml', (text) => indexSchemaYaml(text, file));
       if (!y) continue;
       if (y.skipped) skippedFile(ctx, file, y.skipped);
       yamlFiles.push(y);
@@ -205,10 +222,13 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   // models
   {
     for (const [file, folders] of modelFiles) {
-      const text = readText(ctx, file);
-      if (text === undefined) continue;
-      // a model whose text could not be scanned still exists, without its refs
-      const scan = guarded(ctx, file, () => (file.endsWith('.py') ? scanPythonModel(text, file) : scanSqlReferences(text, file))) ?? emptyScan();
+      const read = scanned(ctx, file, 'model', (text) => ({
+        // a model whose text could not be scanned still exists, without its refs
+        scan: guarded(ctx, file, () => (file.endsWith('.py') ? scanPythonModel(text, file) : scanSqlReferences(text, file))) ?? emptyScan(),
+        firstContent: firstContentRange(text),
+      }));
+      if (!read) continue;
+      const scan = read.scan;
       const s = stem(file);
       const ver = versionByStem.get(s);
       const name = ver ? ver.name : s;
@@ -228,7 +248,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
         dependsOn: [],
         refs: scan.refs,
         sources: scan.sources.map((x) => ({ target: x.target, location: x.location })),
-        locations: [{ file, range: firstContentRange(text) }, ...yamlLoc(y, ver ? ver.v.range : undefined)],
+        locations: [{ file, range: read.firstContent }, ...yamlLoc(y, ver ? ver.v.range : undefined)],
       };
       const yamlValue: Obj | undefined = ver ? { ...y!.entry.value, ...ver.v.value } : y?.entry.value;
       commonFields(node, cfg, yamlValue);
@@ -277,9 +297,8 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   // snapshots ({% snapshot %} blocks)
   for (const dir of snapshotDirs) {
     for (const [file, folders] of walk(ctx.fs, dir, ['.sql'])) {
-      const text = readText(ctx, file);
-      if (text === undefined) continue;
-      const scan = guarded(ctx, file, () => scanSqlReferences(text, file)) ?? emptyScan();
+      const scan = scanned(ctx, file, 'sql', (text) => guarded(ctx, file, () => scanSqlReferences(text, file)) ?? emptyScan());
+      if (!scan) continue;
       for (const block of scan.snapshots) {
         const y = snapshotYaml.get(block.name);
         const cfg = treeConfig(ctx, settings, 'snapshots', pkg, [...folders, stem(file), block.name]);
@@ -340,9 +359,12 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   // analyses
   for (const dir of analysisDirs) {
     for (const [file, folders] of walk(ctx.fs, dir, ['.sql'])) {
-      const text = readText(ctx, file);
-      if (text === undefined) continue;
-      const scan = guarded(ctx, file, () => scanSqlReferences(text, file)) ?? emptyScan();
+      const read = scanned(ctx, file, 'analysis', (text) => ({
+        scan: guarded(ctx, file, () => scanSqlReferences(text, file)) ?? emptyScan(),
+        firstContent: firstContentRange(text),
+      }));
+      if (!read) continue;
+      const scan = read.scan;
       const name = stem(file);
       nodes.push({
         uniqueId: `analysis.${pkg}.${name}`,
@@ -355,7 +377,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
         dependsOn: [],
         refs: scan.refs,
         sources: scan.sources.map((x) => ({ target: x.target, location: x.location })),
-        locations: [{ file, range: firstContentRange(text) }],
+        locations: [{ file, range: read.firstContent }],
       });
     }
   }
@@ -468,7 +490,8 @@ export function readDbtProjectFiles(root: string, fs: FileSource, opts: ReadOpti
   const settings = parseDbtProjectYml(projectYml ?? '');
   const name = settings.name ?? path.basename(root);
   if (projectYml === undefined) log.push(`no dbt_project.yml in ${root}; using default paths`);
-  const ctx: Ctx = { fs, maxBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, diagnostics, log, rootSettings: settings, rootName: name, ignoredPaths: new Set() };
+  const ctx: Ctx = { fs, memo: opts.memo, maxBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, diagnostics, log, rootSettings: settings, rootName: name, ignoredPaths: new Set() };
+  opts.memo?.beginPass();
   if (settings.skipped) skippedFile(ctx, path.join(root, 'dbt_project.yml'), `${settings.skipped}; using default paths`);
   const nodes: DbtNode[] = [];
   try {
@@ -483,6 +506,10 @@ export function readDbtProjectFiles(root: string, fs: FileSource, opts: ReadOpti
     }
   } catch (e) {
     log.push(`dbt project files: stopped early (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (opts.memo) {
+    opts.memo.endPass();
+    if (opts.memo.hits) log.push(`project files: ${opts.memo.misses} scanned, ${opts.memo.hits} unchanged since the last read`);
   }
   new DbtResolver(nodes, name).link(nodes);
   const count = (t: string): number => nodes.filter((n) => n.resourceType === t).length;

@@ -1,0 +1,117 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DbtProjectCache, loadDbtProject } from '../../../server/src/sources/dbt/project';
+import type { FileStat } from '../../../server/src/sources/fileSource';
+import { MemoryFileSource } from './helpers';
+
+const ROOT = '/w/shop';
+const MANIFEST = `${ROOT}/target/manifest.json`;
+
+function manifestJson(): string {
+  const model = (name: string, deps: string[]) => ({
+    unique_id: `model.shop.${name}`,
+    resource_type: 'model',
+    name,
+    package_name: 'shop',
+    original_file_path: `models/${name}.sql`,
+    fqn: ['shop', name],
+    config: { materialized: 'view' },
+    depends_on: { nodes: deps.map((d) => `model.shop.${d}`) },
+    refs: deps.map((d) => ({ name: d, package: null, version: null })),
+    sources: [],
+  });
+  return JSON.stringify({
+    metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json', dbt_version: '1.9.2', project_name: 'shop' },
+    nodes: { 'model.shop.a': model('a', []), 'model.shop.b': model('b', ['a']) },
+    sources: {},
+  });
+}
+
+/** Counts reads per path, and can serve a file as an editor overlay (same size and mtime, other text). */
+class CountingSource extends MemoryFileSource {
+  readonly readsOf = new Map<string, number>();
+  readonly overlays = new Set<string>();
+  override readText(p: string): string | undefined {
+    this.readsOf.set(p, (this.readsOf.get(p) ?? 0) + 1);
+    return super.readText(p);
+  }
+  override readBytes(p: string): Uint8Array | undefined {
+    this.readsOf.set(p, (this.readsOf.get(p) ?? 0) + 1);
+    return super.readBytes(p);
+  }
+  override stat(p: string): FileStat | undefined {
+    const st = super.stat(p);
+    return st && this.overlays.has(p) ? { ...st, isOverlay: true } : st;
+  }
+  readCount(p: string): number {
+    return this.readsOf.get(p) ?? 0;
+  }
+}
+
+function shop(): CountingSource {
+  const fs = new CountingSource();
+  fs.set(`${ROOT}/dbt_project.yml`, 'name: shop\n', 100)
+    .set(`${ROOT}/models/a.sql`, 'select 1', 100)
+    .set(`${ROOT}/models/b.sql`, "select * from {{ ref('a') }}", 100)
+    .set(MANIFEST, manifestJson(), 500);
+  return fs;
+}
+
+const depsOf = (facts: { nodes: { uniqueId: string; dependsOn: string[] }[] }, id: string) => facts.nodes.find((n) => n.uniqueId === id)?.dependsOn;
+
+test('an unchanged manifest is not read again when the project reloads', async () => {
+  const fs = shop();
+  const cache = new DbtProjectCache();
+  const first = await loadDbtProject(ROOT, fs, { cache });
+  const second = await loadDbtProject(ROOT, fs, { cache });
+  assert.equal(fs.readCount(MANIFEST), 1);
+  assert.deepEqual(second.facts.nodes, first.facts.nodes);
+  // a rewritten manifest (new mtime) is read
+  fs.set(MANIFEST, manifestJson(), 900);
+  await loadDbtProject(ROOT, fs, { cache });
+  assert.equal(fs.readCount(MANIFEST), 2);
+});
+
+test('after one model file changes, only that file is scanned again', async () => {
+  const fs = shop();
+  const cache = new DbtProjectCache();
+  fs.set(`${ROOT}/models/b.sql`, "select * from {{ ref('a') }} -- edited", 600);
+  const first = await loadDbtProject(ROOT, fs, { cache });
+  assert.equal(first.facts.origin, 'manifest+files');
+  const aReads = fs.readCount(`${ROOT}/models/a.sql`);
+  const bReads = fs.readCount(`${ROOT}/models/b.sql`);
+
+  fs.set(`${ROOT}/models/c.sql`, "select * from {{ ref('b') }}", 700);
+  const second = await loadDbtProject(ROOT, fs, { cache });
+  assert.deepEqual(depsOf(second.facts, 'model.shop.c'), ['model.shop.b']);
+  // a.sql and b.sql did not change since the last load: neither is read again for its scan
+  assert.equal(fs.readCount(`${ROOT}/models/b.sql`), bReads);
+  assert.equal(fs.readCount(`${ROOT}/models/a.sql`), aReads);
+  assert.ok(second.facts.log.some((l) => /1 scanned, 2 unchanged/.test(l)), second.facts.log.join('\n'));
+});
+
+test('the overlay of one load does not leak into the next: a deleted model is gone', async () => {
+  const fs = shop();
+  const cache = new DbtProjectCache();
+  fs.set(`${ROOT}/models/c.sql`, "select * from {{ ref('b') }}", 700);
+  const withC = await loadDbtProject(ROOT, fs, { cache });
+  assert.ok(withC.facts.nodes.some((n) => n.uniqueId === 'model.shop.c'));
+  fs.files.delete(`${ROOT}/models/c.sql`);
+  const without = await loadDbtProject(ROOT, fs, { cache });
+  assert.deepEqual(without.facts.nodes.map((n) => n.uniqueId).sort(), ['model.shop.a', 'model.shop.b']);
+  assert.equal(without.facts.origin, 'manifest');
+});
+
+test('an editor overlay is never taken from the memo, even with the same size and mtime', async () => {
+  const fs = shop();
+  const cache = new DbtProjectCache();
+  const b = `${ROOT}/models/b.sql`;
+  fs.set(b, "select * from {{ ref('a') }}", 600);
+  await loadDbtProject(ROOT, fs, { cache });
+  // same length, same mtime: only the text tells them apart
+  fs.set(b, "select * from {{ ref('x') }}", 600);
+  fs.overlays.add(b);
+  const edited = await loadDbtProject(ROOT, fs, { cache });
+  const node = edited.facts.nodes.find((n) => n.uniqueId === 'model.shop.b')!;
+  assert.deepEqual(node.refs.map((r) => (r.target.kind === 'dbt_ref' ? r.target.name : '')), ['x']);
+});

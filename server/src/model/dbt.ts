@@ -29,6 +29,8 @@ export interface DbtNode {
   fqn: string[];
   /** path relative to the package root (`original_file_path`), for `path:` selectors */
   originalFilePath?: string;
+  /** the manifest's sha256 of the node's file: tells a file merely checked out after the manifest from an edited one */
+  checksum?: string;
   description?: string;
   group?: string;
   /** unique ids this node depends on (`depends_on.nodes`) */

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { DbtProjectCache, loadDbtProject } from '../../../server/src/sources/dbt/project';
 import type { FileStat } from '../../../server/src/sources/fileSource';
@@ -7,8 +8,11 @@ import { MemoryFileSource } from './helpers';
 const ROOT = '/w/shop';
 const MANIFEST = `${ROOT}/target/manifest.json`;
 
-function manifestJson(): string {
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+function manifestJson(checksums: Record<string, string> = {}): string {
   const model = (name: string, deps: string[]) => ({
+    ...(checksums[name] ? { checksum: { name: 'sha256', checksum: checksums[name] } } : {}),
     unique_id: `model.shop.${name}`,
     resource_type: 'model',
     name,
@@ -114,4 +118,31 @@ test('an editor overlay is never taken from the memo, even with the same size an
   const edited = await loadDbtProject(ROOT, fs, { cache });
   const node = edited.facts.nodes.find((n) => n.uniqueId === 'model.shop.b')!;
   assert.deepEqual(node.refs.map((r) => (r.target.kind === 'dbt_ref' ? r.target.name : '')), ['x']);
+});
+
+test('a file newer than the manifest but with the checksum it recorded is not overlaid (a fresh checkout)', async () => {
+  const fs = shop();
+  // dbt 1.x records the file whole or stripped: both count as unchanged
+  fs.set(MANIFEST, manifestJson({ a: sha256('select 1'), b: sha256("select * from {{ ref('a') }}") }), 500);
+  fs.set(`${ROOT}/models/a.sql`, 'select 1', 900);
+  fs.set(`${ROOT}/models/b.sql`, "select * from {{ ref('a') }}\n", 900);
+  const checkedOut = await loadDbtProject(ROOT, fs);
+  assert.equal(checkedOut.facts.origin, 'manifest');
+  assert.doesNotMatch(checkedOut.facts.log[0], /overlaid/);
+
+  // an edit changes the content: overlaid
+  fs.set(`${ROOT}/models/b.sql`, "select * from {{ ref('a') }} where 1 = 1\n", 950);
+  const edited = await loadDbtProject(ROOT, fs);
+  assert.equal(edited.facts.origin, 'manifest+files');
+  assert.match(edited.facts.log[0], /1 newer file overlaid/);
+});
+
+test('an unsaved editor buffer counts as newer even when the file on disk is older than the manifest', async () => {
+  const fs = shop();
+  const b = `${ROOT}/models/b.sql`;
+  fs.set(b, "select * from {{ ref('zz') }}", 100);
+  fs.overlays.add(b);
+  const r = await loadDbtProject(ROOT, fs);
+  const node = r.facts.nodes.find((n) => n.uniqueId === 'model.shop.b')!;
+  assert.deepEqual(node.refs.map((x) => (x.target.kind === 'dbt_ref' ? x.target.name : '')), ['zz']);
 });

@@ -275,6 +275,10 @@ function toNode(key: string, raw: Json, locator: DbtFileLocator, intern: (v: str
   if (isObj(raw.meta)) node.meta = raw.meta;
   const ofp = nonEmptyStr(raw.original_file_path);
   if (ofp !== undefined) node.originalFilePath = ofp;
+  if (isObj(raw.checksum) && raw.checksum.name === 'sha256') {
+    const sum = nonEmptyStr(raw.checksum.checksum);
+    if (sum !== undefined) node.checksum = sum;
+  }
   const description = nonEmptyStr(raw.description);
   if (description !== undefined) node.description = description;
   const group = nonEmptyStr(raw.group) ?? nonEmptyStr(config.group);

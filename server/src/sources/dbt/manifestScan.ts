@@ -36,6 +36,7 @@ export const SCANNED_NODE_FIELDS = [
   'description',
   'group',
   'patch_path',
+  'checksum',
 ];
 
 /** `config` fields manifest.ts reads. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { FileSource } from '../fileSource';
 import type { DbtNode, DbtProjectFacts } from '../../model/dbt';
@@ -50,8 +51,26 @@ function countLabel(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** SQL / YAML / CSV files of the project and its packages that changed after `sinceMs`. */
-function newerProjectFiles(root: string, fs: FileSource, sinceMs: number): string[] {
+/**
+ * dbt's checksum of a file: sha256 of its text, taken whole by some dbt
+ * versions and stripped by others (real manifests show both).
+ */
+function sameAsChecksum(bytes: Uint8Array, checksum: string): boolean {
+  const hash = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
+  if (hash(bytes) === checksum) return true;
+  const text = Buffer.from(bytes).toString('utf8');
+  const trimmed = text.trim();
+  return trimmed.length !== text.length && hash(trimmed) === checksum;
+}
+
+/**
+ * SQL / YAML / CSV files of the project and its packages that changed after
+ * `sinceMs`, or that an editor holds unsaved. A file newer than the manifest
+ * whose content still has the checksum the manifest recorded for it was only
+ * touched (a fresh clone or checkout writes every file after the manifest):
+ * it is not counted.
+ */
+function newerProjectFiles(root: string, fs: FileSource, sinceMs: number, checksums: Map<string, string>): string[] {
   const settings = parseDbtProjectYml(fs.readText(path.join(root, 'dbt_project.yml')) ?? '');
   const roots: { dir: string; paths: string[] }[] = [];
   const pathsOf = (s: typeof settings): string[] => [...new Set([...s.modelPaths, ...s.seedPaths, ...s.snapshotPaths, ...s.analysisPaths])];
@@ -69,7 +88,11 @@ function newerProjectFiles(root: string, fs: FileSource, sinceMs: number): strin
       if (dir === undefined) continue;
       for (const [file] of walk(fs, dir, ['.sql', '.yml', '.yaml', '.csv'])) {
         const st = fs.stat(file);
-        if (st && st.mtimeMs > sinceMs) out.push(file);
+        if (!st || (st.mtimeMs <= sinceMs && !st.isOverlay)) continue;
+        const checksum = checksums.get(file);
+        const bytes = checksum !== undefined ? fs.readBytes(file) : undefined;
+        if (checksum !== undefined && bytes !== undefined && sameAsChecksum(bytes, checksum)) continue;
+        out.push(file);
       }
     }
   }
@@ -169,7 +192,9 @@ export async function loadDbtProject(
   if (opts.cache && !unchanged && !st.isOverlay) opts.cache.manifest = { path: manifestPath, size: st.size, mtimeMs: st.mtimeMs, result: reuse(result) };
   const facts = result.facts;
   diagnostics.push(...result.diagnostics);
-  const newer = new Set(newerProjectFiles(root, fs, st.mtimeMs));
+  const checksums = new Map<string, string>();
+  for (const n of facts.nodes) if (n.checksum !== undefined && n.locations[0]) checksums.set(n.locations[0].file, n.checksum);
+  const newer = new Set(newerProjectFiles(root, fs, st.mtimeMs, checksums));
   let overlaid = 0;
   if (newer.size > 0) {
     const files = readDbtProjectFiles(root, fs, { maxFileBytes: maxBytes, memo: opts.cache?.scans });

@@ -33,6 +33,7 @@ export interface LineageNode {
 export class AssetGraph {
   readonly assets = new Map<string, Asset>();
   private readonly up = new Map<string, Edge[]>();
+  private readonly upFrom = new Map<string, Set<string>>();
   private readonly down = new Map<string, Edge[]>();
   private readonly refsByFile = new Map<string, ResolvedReference[]>();
   private readonly refsByTarget = new Map<string, ResolvedReference[]>();
@@ -40,8 +41,14 @@ export class AssetGraph {
 
   addAsset(asset: Asset): void {
     this.assets.set(asset.id, asset);
-    for (const loc of asset.locations) this.addToFile(loc.file, asset);
-    if (asset.extent) this.addToFile(asset.extent.file, asset);
+    // an asset is added once; only its own locations can repeat a file (a def and its extent)
+    const files = new Set(asset.locations.map((l) => l.file));
+    if (asset.extent) files.add(asset.extent.file);
+    for (const file of files) {
+      const list = this.assetsByFile.get(file);
+      if (list) list.push(asset);
+      else this.assetsByFile.set(file, [asset]);
+    }
   }
 
   /** Puts `next` where `old` was (same id), in every per-file list too. */
@@ -64,8 +71,12 @@ export class AssetGraph {
 
   addEdge(edge: Edge): void {
     if (edge.from === edge.to) return;
+    // one edge per pair, the first reference wins; a set, since fan-in can be in the thousands
+    let from = this.upFrom.get(edge.to);
+    if (!from) this.upFrom.set(edge.to, (from = new Set()));
+    if (from.has(edge.from)) return;
+    from.add(edge.from);
     const ups = this.up.get(edge.to) ?? [];
-    if (ups.some((e) => e.from === edge.from)) return;
     ups.push(edge);
     this.up.set(edge.to, ups);
     const downs = this.down.get(edge.from) ?? [];

@@ -197,7 +197,11 @@ export async function loadDbtProject(
   const newer = new Set(newerProjectFiles(root, fs, st.mtimeMs, checksums));
   let overlaid = 0;
   if (newer.size > 0) {
-    const files = readDbtProjectFiles(root, fs, { maxFileBytes: maxBytes, memo: opts.cache?.scans });
+    // The newer files, and the properties files of their manifest nodes (a model's config,
+    // meta and version live there): nothing else can change what the overlay replaces.
+    const only = new Set(newer);
+    for (const n of facts.nodes) if (n.locations.length > 1 && newer.has(n.locations[0].file)) for (const l of n.locations) only.add(l.file);
+    const files = readDbtProjectFiles(root, fs, { maxFileBytes: maxBytes, memo: opts.cache?.scans, only });
     diagnostics.push(...files.diagnostics);
     const byId = new Map(facts.nodes.map((n, i) => [n.uniqueId, i] as const));
     const replaced: DbtNode[] = [];

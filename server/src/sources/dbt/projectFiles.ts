@@ -22,6 +22,11 @@ export interface ReadOptions {
   maxFileBytes?: number;
   /** scans of unchanged files from an earlier read of the same project */
   memo?: FileScanMemo;
+  /**
+   * read only these files (the manifest overlay: the files newer than the
+   * manifest and the properties files of their nodes); default all
+   */
+  only?: ReadonlySet<string>;
 }
 
 const SKIP_DIRS = new Set(['node_modules', 'target', 'dbt_packages', 'dbt_modules', 'logs', '__pycache__']);
@@ -35,6 +40,7 @@ const strList = (v: unknown): string[] =>
 interface Ctx {
   fs: FileSource;
   memo?: FileScanMemo;
+  only?: ReadonlySet<string>;
   maxBytes: number;
   diagnostics: Diagnostic[];
   log: string[];
@@ -178,6 +184,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   const analysisDirs = packageDirs(ctx, pkgRoot, settings.analysisPaths);
   for (const dir of [...new Set([...modelDirs, ...seedDirs, ...snapshotDirs, ...analysisDirs])]) {
     for (const [file, folders] of walk(ctx.fs, dir, ['.yml', '.yaml'])) {
+      if (ctx.only && !ctx.only.has(file)) continue;
       const y = scanned(ctx, file, 'yaml', (text) => indexSchemaYaml(text, file));
       if (!y) continue;
       if (y.skipped) skippedFile(ctx, file, y.skipped);
@@ -194,7 +201,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   const seedYaml = yamlEntries('seeds');
   const snapshotYaml = yamlEntries('snapshots');
 
-  const modelFiles = modelDirs.flatMap((dir) => walk(ctx.fs, dir, ['.sql', '.py']));
+  const modelFiles = modelDirs.flatMap((dir) => walk(ctx.fs, dir, ['.sql', '.py'])).filter(([file]) => !ctx.only || ctx.only.has(file));
   const modelStems = new Set(modelFiles.map(([f]) => stem(f)));
 
   // versioned models: file stem → (model name, version entry). A version lives in
@@ -266,6 +273,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   // seeds
   for (const dir of seedDirs) {
     for (const [file, folders] of walk(ctx.fs, dir, ['.csv'])) {
+      if (ctx.only && !ctx.only.has(file)) continue;
       const st = ctx.fs.stat(file);
       if (!st) continue;
       const name = stem(file);
@@ -297,6 +305,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   // snapshots ({% snapshot %} blocks)
   for (const dir of snapshotDirs) {
     for (const [file, folders] of walk(ctx.fs, dir, ['.sql'])) {
+      if (ctx.only && !ctx.only.has(file)) continue;
       const scan = scanned(ctx, file, 'sql', (text) => guarded(ctx, file, () => scanSqlReferences(text, file)) ?? emptyScan());
       if (!scan) continue;
       for (const block of scan.snapshots) {
@@ -359,6 +368,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   // analyses
   for (const dir of analysisDirs) {
     for (const [file, folders] of walk(ctx.fs, dir, ['.sql'])) {
+      if (ctx.only && !ctx.only.has(file)) continue;
       const read = scanned(ctx, file, 'analysis', (text) => ({
         scan: guarded(ctx, file, () => scanSqlReferences(text, file)) ?? emptyScan(),
         firstContent: firstContentRange(text),
@@ -490,7 +500,7 @@ export function readDbtProjectFiles(root: string, fs: FileSource, opts: ReadOpti
   const settings = parseDbtProjectYml(projectYml ?? '');
   const name = settings.name ?? path.basename(root);
   if (projectYml === undefined) log.push(`no dbt_project.yml in ${root}; using default paths`);
-  const ctx: Ctx = { fs, memo: opts.memo, maxBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, diagnostics, log, rootSettings: settings, rootName: name, ignoredPaths: new Set() };
+  const ctx: Ctx = { fs, memo: opts.memo, only: opts.only, maxBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, diagnostics, log, rootSettings: settings, rootName: name, ignoredPaths: new Set() };
   opts.memo?.beginPass();
   if (settings.skipped) skippedFile(ctx, path.join(root, 'dbt_project.yml'), `${settings.skipped}; using default paths`);
   const nodes: DbtNode[] = [];

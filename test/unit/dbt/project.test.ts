@@ -61,8 +61,13 @@ test('manifest wins when it is newer than every file', async () => {
   assert.equal(facts.origin, 'manifest');
   assert.equal(facts.manifestPath, MANIFEST);
   assert.equal(facts.log[0], 'manifest target/manifest.json (dbt 1.9, v12): 2 models, 0 sources');
-  // manifest mode: refs carry no locations (the server scans open files)
-  assert.equal(facts.nodes.find((n) => n.name === 'b')!.refs[0].location, undefined);
+  // manifest mode too: each ref the manifest names is found in the SQL, for definition / references
+  const sql = "select * from {{ ref('a') }}";
+  const at = sql.indexOf("'a'") + 1;
+  assert.deepEqual(facts.nodes.find((n) => n.name === 'b')!.refs[0].location, {
+    file: `${ROOT}/models/b.sql`,
+    range: { start: { line: 0, character: at }, end: { line: 0, character: at + 1 } },
+  });
 });
 
 test('SQL files newer than the manifest are overlaid from the file reader', async () => {

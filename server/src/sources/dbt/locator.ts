@@ -4,6 +4,7 @@ import { ZERO_RANGE, type Location, type Range } from '../../model/location';
 import { indexSchemaYaml, findEntryRange, type SchemaYaml } from './schemaYaml';
 import { fastEntryRange, fastYamlNames, type FastYamlNames } from './yamlNames';
 import { PackageDirs, resolveInside } from './paths';
+import { scanSqlReferences, type SqlScan } from './sqlScan';
 
 /** YAML section holding entries of a resource type, when it is defined in a properties file. */
 export function yamlSectionOf(resourceType: string): string | undefined {
@@ -116,6 +117,22 @@ export class DbtFileLocator {
       this.yamls.set(file, t === undefined ? undefined : indexSchemaYaml(t, file));
     }
     return this.yamls.get(file);
+  }
+
+  private readonly sqlScans = new Map<string, SqlScan | undefined>();
+  /** The ref()/source() calls of a SQL file; undefined when unreadable or unscannable. */
+  sqlScan(file: string): SqlScan | undefined {
+    if (!this.sqlScans.has(file)) {
+      const t = this.text(file);
+      let scan: SqlScan | undefined;
+      try {
+        scan = t === undefined ? undefined : scanSqlReferences(t, file);
+      } catch {
+        // odd text costs this file its call ranges, nothing else
+      }
+      this.sqlScans.set(file, scan);
+    }
+    return this.sqlScans.get(file);
   }
 
   /** The file at its first content line; undefined when the file does not exist. */

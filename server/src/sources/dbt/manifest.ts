@@ -284,7 +284,44 @@ function toNode(key: string, raw: Json, locator: DbtFileLocator, intern: (v: str
   const group = nonEmptyStr(raw.group) ?? nonEmptyStr(config.group);
   if (group !== undefined) node.group = group;
   node.locations = locationsOf(node, str(raw.patch_path), locator);
+  locateCalls(node, locator);
   return node;
+}
+
+/**
+ * The manifest names a node's ref() / source() targets but not where they
+ * are written; find each in the node's SQL so go-to-definition, hover and
+ * find-references work on them as on a project read from files. A call the
+ * text scan does not see (built by Jinja) keeps its target without a range.
+ */
+function locateCalls(node: DbtNode, locator: DbtFileLocator): void {
+  if (node.refs.length === 0 && node.sources.length === 0) return;
+  const file = node.locations[0]?.file;
+  if (!file || !file.endsWith('.sql')) return;
+  const scan = locator.sqlScan(file);
+  if (!scan) return;
+  const usedRefs = new Set<number>();
+  for (const ref of node.refs) {
+    const i = scan.refs.findIndex((c, j) => !usedRefs.has(j) && sameRef(c.target, ref.target));
+    if (i < 0) continue;
+    usedRefs.add(i);
+    ref.location = scan.refs[i].location;
+  }
+  const usedSources = new Set<number>();
+  for (const src of node.sources) {
+    const i = scan.sources.findIndex((c, j) => !usedSources.has(j) && c.target.sourceName === src.target.sourceName && c.target.table === src.target.table);
+    if (i < 0) continue;
+    usedSources.add(i);
+    src.location = scan.sources[i].location;
+  }
+}
+
+/** A call in the text names the manifest's target: same model; package and version only where the manifest gives them. */
+function sameRef(call: DbtRefTarget, target: DbtRefTarget): boolean {
+  if (call.name !== target.name) return false;
+  if (target.package && call.package && call.package !== target.package) return false;
+  if (target.version !== undefined && target.version !== null && String(call.version ?? '') !== String(target.version)) return false;
+  return true;
 }
 
 function locationsOf(node: DbtNode, patchPath: string | undefined, locator: DbtFileLocator): Location[] {

@@ -15,6 +15,7 @@ import { runInWorker } from './lib/fuzzReaders';
 import { repoRoot, type Corpus } from './lib/corpus';
 import type { ReaderTarget } from './lib/readerWorker';
 import { MemoryFileSource } from './lib/memoryFs';
+import { indexSchemaYaml } from '../../server/src/sources/dbt/schemaYaml';
 
 // Found by the reader fuzzer (seed 7, inputs 254/268/275; seed 20261124, inputs 142/499/527):
 // the parse-repair inserts closers at the end of a line, and an asset's extent
@@ -61,6 +62,17 @@ test('SQL: a deeply nested config() literal neither throws nor hides the refs af
   assert.deepEqual(scan.refs.map((r) => r.target.name), ['stg_trips']);
   const arrays = '{{ config(tags=' + '['.repeat(100_000) + ']'.repeat(100_000) + ") }}\n{{ source('raw', 'trips') }}";
   assert.deepEqual(scanSqlReferences(arrays, '/w/m.sql').sources.map((s) => s.target.table), ['trips']);
+});
+
+// Found by npm run fuzz (seed 1, dbtProject input 15524): lines of broken Jinja
+// (`{{ ref(`) are nested flow maps used as keys; the yaml library stringified
+// each key into the next, exponentially: 4–9 s for 4 KB, then "Invalid string
+// length", and the source's properties were lost.
+test('YAML: collection keys neither stall nor wipe the entry they sit in', () => {
+  const text = gunzipSync(readFileSync(join(FIXTURES, 'yaml-collection-keys.yml.gz'))).toString('utf8');
+  const y = indexSchemaYaml(text, '/w/models/sources.yml');
+  assert.deepEqual(Object.keys(y.sources[0].value).sort(), ['description', 'name', 'schema', 'tables']);
+  assert.equal(y.sources[0].value.schema, 'main');
 });
 
 // Found by the reader fuzzer (seed 5, and seed 1 of npm run fuzz): inputs on

@@ -2,7 +2,7 @@
  * The guards that keep one pathological file from stalling the reader:
  * tree-sitter work abandoned past its budget (a zero budget makes the first
  * progress check overrun, so these tests do not depend on machine speed),
- * and the nesting pre-checks for Python and YAML.
+ * the nesting pre-checks for Python and YAML, and YAML's conversion to data.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +13,8 @@ import { readPythonFile } from '../../../server/src/sources/python';
 import { yamlTooDeep, MAX_YAML_FLOW_DEPTH } from '../../../server/src/sources/yamlDepth';
 import { indexSchemaYaml } from '../../../server/src/sources/dbt/schemaYaml';
 import { parseDbtProjectYml } from '../../../server/src/sources/dbt/projectYml';
+import { yamlToPlain } from '../../../server/src/sources/yamlPlain';
+import { parseDocument } from 'yaml';
 
 const BIG_PY = 'from dagster import AssetKey\n' + Array.from({ length: 20_000 }, (_, i) => `k${i} = AssetKey(["k${i}"])`).join('\n') + '\n';
 
@@ -58,4 +60,12 @@ test('YAML flow depth: quoted scalars and comments do not count; too deep files 
   const settings = parseDbtProjectYml('name: p\nmodels: ' + '{a: '.repeat(2000) + '1' + '}'.repeat(2000) + '\n');
   assert.ok(settings.skipped);
   assert.deepEqual(settings.modelPaths, ['models'], 'the defaults are used');
+});
+
+test('yamlToPlain: collection keys are dropped, scalar keys kept, an aliased value is converted once and shared', () => {
+  const doc = parseDocument('a: 1\n? [x, y]\n: 2\n3: three\nb: &s {k: v}\nc: *s\n');
+  const v = yamlToPlain(doc.contents, doc) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(v).sort(), ['3', 'a', 'b', 'c']);
+  assert.deepEqual(v.b, { k: 'v' });
+  assert.equal(v.b, v.c);
 });

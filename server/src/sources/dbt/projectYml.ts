@@ -1,4 +1,5 @@
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
+import { yamlToPlain } from '../yamlPlain';
 import { yamlTooDeep, yamlTooDeepMessage } from '../yamlDepth';
 
 /** The parts of dbt_project.yml Asset Lens needs. */
@@ -29,7 +30,8 @@ export function parseDbtProjectYml(text: string): DbtProjectSettings {
   const skipped = yamlTooDeep(text) ? yamlTooDeepMessage() : undefined;
   if (!skipped) {
     try {
-      const v = parse(text, { strict: false, uniqueKeys: false });
+      const parsed = parseDocument(text, { strict: false, uniqueKeys: false });
+      const v = yamlToPlain(parsed.contents, parsed);
       if (v && typeof v === 'object' && !Array.isArray(v)) doc = v as Record<string, unknown>;
     } catch {
       // a broken dbt_project.yml still gives the defaults

@@ -1,6 +1,7 @@
-import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import { LineIndex, type Range } from '../../model/location';
 import { yamlTooDeep, yamlTooDeepMessage } from '../yamlDepth';
+import { yamlToPlain } from '../yamlPlain';
 
 /**
  * Index of a dbt properties file (schema.yml, sources.yml): for each named
@@ -57,23 +58,23 @@ function scalarRange(node: YamlNode | undefined, lines: LineIndex): Range | unde
   return lines.rangeOf(node.range[0], node.range[1]);
 }
 
-function plain(node: unknown): Record<string, unknown> {
+function plain(node: unknown, doc: Document): Record<string, unknown> {
   try {
-    const v = isMap(node) ? node.toJSON() : undefined;
+    const v = isMap(node) ? yamlToPlain(node, doc) : undefined;
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
   } catch {
     return {};
   }
 }
 
-function namedEntries(seq: YamlNode | undefined, lines: LineIndex): { entry: YamlNamedEntry; node: YamlNode }[] {
+function namedEntries(seq: YamlNode | undefined, lines: LineIndex, doc: Document): { entry: YamlNamedEntry; node: YamlNode }[] {
   const out: { entry: YamlNamedEntry; node: YamlNode }[] = [];
   if (!isSeq(seq)) return out;
   for (const item of seq.items) {
     const nameNode = mapGet(item, 'name');
     const nameRange = scalarRange(nameNode, lines);
     if (!nameNode || !isScalar(nameNode) || nameRange === undefined || nameNode.value === null) continue;
-    const entry: YamlNamedEntry = { name: String(nameNode.value), nameRange, value: plain(item) };
+    const entry: YamlNamedEntry = { name: String(nameNode.value), nameRange, value: plain(item, doc) };
     const versions = mapGet(item, 'versions');
     if (isSeq(versions)) {
       entry.versions = [];
@@ -83,7 +84,7 @@ function namedEntries(seq: YamlNode | undefined, lines: LineIndex): { entry: Yam
         if (!vNode || !isScalar(vNode) || r === undefined) continue;
         const v = vNode.value;
         if (typeof v !== 'string' && typeof v !== 'number') continue;
-        entry.versions.push({ v, range: r, value: plain(vItem) });
+        entry.versions.push({ v, range: r, value: plain(vItem, doc) });
       }
     }
     out.push({ entry, node: item as YamlNode });
@@ -98,19 +99,21 @@ export function indexSchemaYaml(text: string, file: string): SchemaYaml {
     return result;
   }
   let root: unknown;
+  let doc: Document;
   try {
-    root = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, strict: false }).contents;
+    doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, strict: false });
+    root = doc.contents;
   } catch {
     return result;
   }
   if (!isMap(root)) return result;
   const lines = new LineIndex(text);
   for (const section of NAMED_SECTIONS) {
-    const entries = namedEntries(mapGet(root, section), lines);
+    const entries = namedEntries(mapGet(root, section), lines, doc);
     if (entries.length) result.sections.set(section, entries.map((e) => e.entry));
   }
-  for (const { entry, node } of namedEntries(mapGet(root, 'sources'), lines)) {
-    const tables = namedEntries(mapGet(node, 'tables'), lines).map((t) => t.entry);
+  for (const { entry, node } of namedEntries(mapGet(root, 'sources'), lines, doc)) {
+    const tables = namedEntries(mapGet(node, 'tables'), lines, doc).map((t) => t.entry);
     result.sources.push({ ...entry, tables });
   }
   return result;

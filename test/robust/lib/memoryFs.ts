@@ -65,6 +65,8 @@ export class MemoryFileSource extends DiskFileSource {
 
   override stat(path: string): FileStat | undefined {
     this.statted.add(path);
+    // as DiskFileSource: an open editor buffer gives its own size and says it is one
+    if (super.hasOverlay(path)) return { size: Buffer.byteLength(super.readText(path) ?? ''), mtimeMs: 1, isFile: true, isDirectory: false, isOverlay: true };
     const f = this.files.get(path);
     if (f) return { size: f.length, mtimeMs: 1, isFile: true, isDirectory: false };
     if (this.dirs.has(path)) return { size: 0, mtimeMs: 1, isFile: false, isDirectory: true };

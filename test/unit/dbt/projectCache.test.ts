@@ -18,6 +18,7 @@ function manifestJson(checksums: Record<string, string> = {}): string {
     name,
     package_name: 'shop',
     original_file_path: `models/${name}.sql`,
+    patch_path: 'shop://models/schema.yml',
     fqn: ['shop', name],
     config: { materialized: 'view' },
     depends_on: { nodes: deps.map((d) => `model.shop.${d}`) },
@@ -76,7 +77,7 @@ test('an unchanged manifest is not read again when the project reloads', async (
   assert.equal(fs.readCount(MANIFEST), 2);
 });
 
-test('after one model file changes, only that file is scanned again', async () => {
+test('after one more model file changes, only that file is scanned again', async () => {
   const fs = shop();
   const cache = new DbtProjectCache();
   fs.set(`${ROOT}/models/b.sql`, "select * from {{ ref('a') }} -- edited", 600);
@@ -88,9 +89,9 @@ test('after one model file changes, only that file is scanned again', async () =
   fs.set(`${ROOT}/models/c.sql`, "select * from {{ ref('b') }}", 700);
   const second = await loadDbtProject(ROOT, fs, { cache });
   assert.deepEqual(depsOf(second.facts, 'model.shop.c'), ['model.shop.b']);
-  // a.sql and b.sql did not change since the last load: neither is read again for its scan
-  assert.equal(fs.readCount(`${ROOT}/models/b.sql`), bReads);
+  // a.sql is not newer than the manifest: not read at all; b.sql is read (its text decides) but not scanned again
   assert.equal(fs.readCount(`${ROOT}/models/a.sql`), aReads);
+  assert.ok(fs.readCount(`${ROOT}/models/b.sql`) > bReads);
   assert.ok(second.facts.log.some((l) => /1 scanned, 1 unchanged/.test(l)), second.facts.log.join('\n'));
 });
 
@@ -145,4 +146,22 @@ test('an unsaved editor buffer counts as newer even when the file on disk is old
   const r = await loadDbtProject(ROOT, fs);
   const node = r.facts.nodes.find((n) => n.uniqueId === 'model.shop.b')!;
   assert.deepEqual(node.refs.map((x) => (x.target.kind === 'dbt_ref' ? x.target.name : '')), ['zz']);
+});
+
+test('a kept manifest read is located again where files changed: a removed YAML entry leaves no stale range', async () => {
+  const fs = shop();
+  const yml = `${ROOT}/models/schema.yml`;
+  fs.set(yml, 'version: 2\nmodels:\n  - name: a\n  - name: b\n    description: the b model\n', 100);
+  const cache = new DbtProjectCache();
+  const first = await loadDbtProject(ROOT, fs, { cache });
+  const b0 = first.facts.nodes.find((n) => n.uniqueId === 'model.shop.b')!;
+  assert.deepEqual(b0.locations[1], { file: yml, range: { start: { line: 3, character: 10 }, end: { line: 3, character: 11 } } });
+
+  fs.set(yml, 'version: 2\n', 900);
+  const second = await loadDbtProject(ROOT, fs, { cache });
+  assert.equal(fs.readCount(MANIFEST), 1, 'the manifest itself is not read again');
+  const b1 = second.facts.nodes.find((n) => n.uniqueId === 'model.shop.b')!;
+  for (const l of b1.locations) assert.ok(l.file !== yml || l.range.start.line === 0, JSON.stringify(b1.locations));
+  // the kept read is untouched: the first load's node still says where b was
+  assert.equal(b0.locations[1].range.start.line, 3);
 });

@@ -152,13 +152,9 @@ export function readParsedManifest(manifest: Json, manifestPath: string, project
     return { diagnostics, schemaVersion, dbtVersion };
   }
 
-  const settings = (() => {
-    const t = fs.readText(path.join(projectRoot, 'dbt_project.yml'));
-    return t === undefined ? undefined : parseDbtProjectYml(t);
-  })();
+  const settings = projectSettings(fs, projectRoot);
   const projectName = projectNameOf(manifest, settings?.name);
-  const packagesDir = projectDir(projectRoot, settings?.packagesInstallPath ?? 'dbt_packages');
-  const locator = new DbtFileLocator(fs, projectRoot, projectName, packagesDir);
+  const locator = projectLocator(fs, projectRoot, projectName, settings);
 
   // One copy of each repeated string (package names, tags, fqn parts, the ids
   // in depends_on): every occurrence in the manifest is otherwise its own
@@ -324,7 +320,37 @@ function sameRef(call: DbtRefTarget, target: DbtRefTarget): boolean {
   return true;
 }
 
-function locationsOf(node: DbtNode, patchPath: string | undefined, locator: DbtFileLocator): Location[] {
+function projectSettings(fs: FileSource, projectRoot: string) {
+  const t = fs.readText(path.join(projectRoot, 'dbt_project.yml'));
+  return t === undefined ? undefined : parseDbtProjectYml(t);
+}
+
+function projectLocator(fs: FileSource, projectRoot: string, projectName: string, settings: ReturnType<typeof projectSettings>): DbtFileLocator {
+  const packagesDir = projectDir(projectRoot, settings?.packagesInstallPath ?? 'dbt_packages');
+  return new DbtFileLocator(fs, projectRoot, projectName, packagesDir);
+}
+
+/**
+ * Copies of manifest nodes located again against the files as they are now:
+ * a manifest read kept across reloads located its nodes in files that may
+ * have changed or gone since. The nodes given are not modified.
+ */
+export function relocateManifestNodes(nodes: DbtNode[], fs: FileSource, projectRoot: string, projectName: string): DbtNode[] {
+  const locator = projectLocator(fs, projectRoot, projectName, projectSettings(fs, projectRoot));
+  return nodes.map((n) => {
+    const patchFile = n.locations.slice(1).find((l) => locator.isYamlPath(l.file))?.file;
+    const copy: DbtNode = {
+      ...n,
+      refs: n.refs.map((r) => ({ target: r.target })),
+      sources: n.sources.map((x) => ({ target: x.target })),
+    };
+    copy.locations = locationsOf(copy, undefined, locator, patchFile);
+    locateCalls(copy, locator);
+    return copy;
+  });
+}
+
+function locationsOf(node: DbtNode, patchPath: string | undefined, locator: DbtFileLocator, patchFile?: string): Location[] {
   const out: Location[] = [];
   const file = locator.resolve(node.packageName, node.originalFilePath);
   if (file) {
@@ -339,11 +365,11 @@ function locationsOf(node: DbtNode, patchPath: string | undefined, locator: DbtF
     }
     if (loc) out.push(loc);
   }
-  if (patchPath) {
-    const m = /^([^:]*):\/\/(.*)$/.exec(patchPath);
+  if (patchPath || patchFile) {
+    const m = patchPath ? /^([^:]*):\/\/(.*)$/.exec(patchPath) : null;
     const pkg = m ? m[1] : node.packageName;
     const rel = m ? m[2] : patchPath;
-    const yamlFile = locator.resolve(pkg, rel);
+    const yamlFile = patchFile ?? locator.resolve(pkg, rel);
     const section = yamlSectionOf(node.resourceType);
     if (yamlFile && section && yamlFile !== file) {
       const loc = locator.yamlEntryLocation(yamlFile, section, node.name, undefined, node.version);

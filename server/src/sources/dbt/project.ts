@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { FileSource } from '../fileSource';
+import type { FileSource, FileStat } from '../fileSource';
 import type { DbtNode, DbtProjectFacts } from '../../model/dbt';
 import type { Diagnostic } from '../../model/diagnostic';
 import { ZERO_RANGE } from '../../model/location';
-import { readManifest, type ManifestReadResult } from './manifest';
+import { readManifest, relocateManifestNodes, type ManifestReadResult } from './manifest';
 import { FileScanMemo } from './scanMemo';
 import { DEFAULT_MAX_FILE_BYTES, DbtResolver, readDbtProjectFiles, walk } from './projectFiles';
 import { parseDbtProjectYml } from './projectYml';
@@ -30,7 +30,14 @@ export interface LoadDbtProjectOptions {
  */
 export class DbtProjectCache {
   readonly scans = new FileScanMemo();
-  manifest?: { path: string; size: number; mtimeMs: number; result: ManifestReadResult };
+  manifest?: {
+    path: string;
+    size: number;
+    mtimeMs: number;
+    result: ManifestReadResult;
+    /** the project files as they were when `result` located its nodes: file → size and mtime */
+    files: Map<string, string>;
+  };
 }
 
 /**
@@ -63,14 +70,8 @@ function sameAsChecksum(bytes: Uint8Array, checksum: string): boolean {
   return trimmed.length !== text.length && hash(trimmed) === checksum;
 }
 
-/**
- * SQL / YAML / CSV files of the project and its packages that changed after
- * `sinceMs`, or that an editor holds unsaved. A file newer than the manifest
- * whose content still has the checksum the manifest recorded for it was only
- * touched (a fresh clone or checkout writes every file after the manifest):
- * it is not counted.
- */
-function newerProjectFiles(root: string, fs: FileSource, sinceMs: number, checksums: Map<string, string>): string[] {
+/** SQL / YAML / CSV files of the project and its packages, with their stats. */
+function projectFileStats(root: string, fs: FileSource): Map<string, FileStat> {
   const settings = parseDbtProjectYml(fs.readText(path.join(root, 'dbt_project.yml')) ?? '');
   const roots: { dir: string; paths: string[] }[] = [];
   const pathsOf = (s: typeof settings): string[] => [...new Set([...s.modelPaths, ...s.seedPaths, ...s.snapshotPaths, ...s.analysisPaths])];
@@ -81,22 +82,57 @@ function newerProjectFiles(root: string, fs: FileSource, sinceMs: number, checks
     const t = fs.readText(path.join(dir, 'dbt_project.yml'));
     if (t !== undefined) roots.push({ dir, paths: pathsOf(parseDbtProjectYml(t)) });
   }
-  const out: string[] = [];
+  const out = new Map<string, FileStat>();
   for (const r of roots) {
     for (const p of r.paths) {
       const dir = projectDir(r.dir, p);
       if (dir === undefined) continue;
       for (const [file] of walk(fs, dir, ['.sql', '.yml', '.yaml', '.csv'])) {
         const st = fs.stat(file);
-        if (!st || (st.mtimeMs <= sinceMs && !st.isOverlay)) continue;
-        const checksum = checksums.get(file);
-        const bytes = checksum !== undefined ? fs.readBytes(file) : undefined;
-        if (checksum !== undefined && bytes !== undefined && sameAsChecksum(bytes, checksum)) continue;
-        out.push(file);
+        if (st) out.set(file, st);
       }
     }
   }
   return out;
+}
+
+/**
+ * The files that changed after `sinceMs`, or that an editor holds unsaved. A
+ * file newer than the manifest whose content still has the checksum the
+ * manifest recorded for it was only touched (a fresh clone or checkout writes
+ * every file after the manifest): it is not counted.
+ */
+function newerFiles(stats: Map<string, FileStat>, fs: FileSource, sinceMs: number, checksums: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const [file, st] of stats) {
+    if (st.mtimeMs <= sinceMs && !st.isOverlay) continue;
+    const checksum = checksums.get(file);
+    const bytes = checksum !== undefined ? fs.readBytes(file) : undefined;
+    if (checksum !== undefined && bytes !== undefined && sameAsChecksum(bytes, checksum)) continue;
+    out.push(file);
+  }
+  return out;
+}
+
+/** What identifies a file's content without reading it (an editor buffer: nothing, see changedSince). */
+function statSignature(st: FileStat): string {
+  return `${st.size}:${st.mtimeMs}`;
+}
+
+/** Files that differ from the snapshot (changed, added, removed, or held by an editor). */
+function changedSince(snapshot: Map<string, string>, stats: Map<string, FileStat>): Set<string> {
+  const out = new Set<string>();
+  for (const [file, st] of stats) if (st.isOverlay || snapshot.get(file) !== statSignature(st)) out.add(file);
+  for (const file of snapshot.keys()) if (!stats.has(file)) out.add(file);
+  return out;
+}
+
+function touches(node: DbtNode, files: Set<string>): boolean {
+  return (
+    node.locations.some((l) => files.has(l.file)) ||
+    node.refs.some((r) => r.location !== undefined && files.has(r.location.file)) ||
+    node.sources.some((r) => r.location !== undefined && files.has(r.location.file))
+  );
 }
 
 function filesOf(node: DbtNode): string[] {
@@ -189,12 +225,25 @@ export async function loadDbtProject(
     return fromFiles();
   }
 
-  if (opts.cache && !unchanged && !st.isOverlay) opts.cache.manifest = { path: manifestPath, size: st.size, mtimeMs: st.mtimeMs, result: reuse(result) };
+  const stats = projectFileStats(root, fs);
+  if (unchanged) {
+    // The kept read located its nodes in the files as they were then: locate
+    // again the nodes whose files changed or went since (the overlay below
+    // replaces most of them; a removed YAML entry or a binary file would not be).
+    const changed = changedSince(cached.files, stats);
+    const facts = result.facts;
+    const stale = changed.size ? facts.nodes.flatMap((n, i) => (touches(n, changed) ? [i] : [])) : [];
+    const located = relocateManifestNodes(stale.map((i) => facts.nodes[i]), fs, root, facts.name);
+    stale.forEach((i, k) => (facts.nodes[i] = located[k]));
+  } else if (opts.cache && !st.isOverlay) {
+    const files = new Map([...stats].map(([f, s]) => [f, s.isOverlay ? 'overlay' : statSignature(s)] as const));
+    opts.cache.manifest = { path: manifestPath, size: st.size, mtimeMs: st.mtimeMs, result: reuse(result), files };
+  }
   const facts = result.facts;
   diagnostics.push(...result.diagnostics);
   const checksums = new Map<string, string>();
   for (const n of facts.nodes) if (n.checksum !== undefined && n.locations[0]) checksums.set(n.locations[0].file, n.checksum);
-  const newer = new Set(newerProjectFiles(root, fs, st.mtimeMs, checksums));
+  const newer = new Set(newerFiles(stats, fs, st.mtimeMs, checksums));
   let overlaid = 0;
   if (newer.size > 0) {
     // The newer files, and the properties files of their manifest nodes (a model's config,

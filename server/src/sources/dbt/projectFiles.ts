@@ -76,18 +76,14 @@ function readText(ctx: Ctx, file: string): string | undefined {
 }
 
 /**
- * A file's scan, from the memo while the file is unchanged; undefined when the
+ * A file's scan, from the memo while its text is unchanged; undefined when the
  * file cannot be read or its scan threw.
  */
 function scanned<T>(ctx: Ctx, file: string, kind: string, scan: (text: string) => T): T | undefined {
-  const st = ctx.fs.stat(file);
-  const hit = ctx.memo?.get<T>(kind, file, st);
-  if (hit !== undefined) return hit;
   const text = readText(ctx, file);
   if (text === undefined) return undefined;
-  const value = guarded(ctx, file, () => scan(text));
-  if (value !== undefined) ctx.memo?.set(kind, file, st, value);
-  return value;
+  const compute = (t: string): T | undefined => guarded(ctx, file, () => scan(t));
+  return ctx.memo ? ctx.memo.through(kind, file, text, compute) : compute(text);
 }
 
 /** Runs one file's scan: a reader bug on odd input costs that file (logged), never the whole project. */

@@ -1,21 +1,21 @@
-import type { FileStat } from '../fileSource';
+import { createHash } from 'node:crypto';
 
 interface Entry {
-  size: number;
-  mtimeMs: number;
+  hash: string;
   value: unknown;
   pass: number;
 }
 
 /**
  * Per-file scan results of a dbt project (SQL scans, indexed properties YAML),
- * reused while a file's size and mtime are unchanged. Saving one model reloads
- * the project; without this every SQL and YAML file of a 10k-model project was
- * read and scanned again (seconds) to pick up one file's change.
+ * reused while a file's text is unchanged. Saving one model reloads the
+ * project; a large properties file next to it need not be parsed again.
  *
- * Editor overlays are never memoised: an unsaved buffer keeps the disk file's
- * mtime, so only its text identifies it. A pass (`beginPass` … `endPass`)
- * drops the entries of files no longer seen, so deleted files do not linger.
+ * Keyed by the text's hash, not by size and mtime: an unsaved editor buffer
+ * keeps the disk file's mtime, a same-size edit within one mtime tick (coarse
+ * file systems) keeps both, and in-memory sources have no real mtime. Hashing
+ * costs a fraction of parsing. A pass (`beginPass` … `endPass`) drops the
+ * entries of files no longer read, so deleted files do not linger.
  */
 export class FileScanMemo {
   private readonly entries = new Map<string, Entry>();
@@ -33,21 +33,21 @@ export class FileScanMemo {
     for (const [k, e] of this.entries) if (e.pass !== this.pass) this.entries.delete(k);
   }
 
-  get<T>(kind: string, file: string, st: FileStat | undefined): T | undefined {
-    if (!st || st.isOverlay) return undefined;
-    const e = this.entries.get(`${kind}\u0000${file}`);
-    if (!e || e.size !== st.size || e.mtimeMs !== st.mtimeMs) {
-      this.misses++;
-      return undefined;
+  /** The memoised value for this file's text, or `compute(text)` (memoised unless undefined). */
+  through<T>(kind: string, file: string, text: string, compute: (text: string) => T | undefined): T | undefined {
+    const key = `${kind}\u0000${file}`;
+    const hash = createHash('sha1').update(text).digest('base64');
+    const e = this.entries.get(key);
+    if (e && e.hash === hash) {
+      e.pass = this.pass;
+      this.hits++;
+      return e.value as T;
     }
-    e.pass = this.pass;
-    this.hits++;
-    return e.value as T;
-  }
-
-  set(kind: string, file: string, st: FileStat | undefined, value: unknown): void {
-    if (!st || st.isOverlay) return;
-    this.entries.set(`${kind}\u0000${file}`, { size: st.size, mtimeMs: st.mtimeMs, value, pass: this.pass });
+    this.misses++;
+    const value = compute(text);
+    if (value !== undefined) this.entries.set(key, { hash, value, pass: this.pass });
+    else this.entries.delete(key);
+    return value;
   }
 
   get size(): number {

@@ -7,6 +7,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { v12NodeConfig } from '../scripts/lib/v12NodeConfig.mjs';
 
 export const GENERATOR_VERSION = 3;
 export const WORK = join(dirname(fileURLToPath(import.meta.url)), '.work');
@@ -120,40 +121,6 @@ function checksum(r) {
   let s = '';
   for (let i = 0; i < 8; i++) s += Math.floor(r.next() * 0xffffffff).toString(16).padStart(8, '0');
   return { name: 'sha256', checksum: s };
-}
-
-function nodeConfig(materialized, extra = {}) {
-  return {
-    enabled: true,
-    alias: null,
-    schema: null,
-    database: null,
-    tags: [],
-    meta: {},
-    group: null,
-    materialized,
-    incremental_strategy: null,
-    batch_size: null,
-    lookback: 1,
-    begin: null,
-    persist_docs: {},
-    'post-hook': [],
-    'pre-hook': [],
-    quoting: {},
-    column_types: {},
-    full_refresh: null,
-    unique_key: null,
-    on_schema_change: 'ignore',
-    on_configuration_change: 'apply',
-    grants: {},
-    packages: [],
-    docs: { show: true, node_color: null },
-    contract: { enforced: false, alias_types: true },
-    event_time: null,
-    concurrent_batches: null,
-    access: 'protected',
-    ...extra,
-  };
 }
 
 function columnsObject(r, names) {
@@ -376,7 +343,7 @@ export function generateDbtProject(dir, nodes, seed = 1) {
     for (const d of deps) link(m.uniqueId, d);
     emit(m.uniqueId, {
       ...base('model', m.name, m.rel, m.rel.slice('models/'.length), [PROJECT, m.layer, m.sub, m.name], m.uniqueId),
-      config: nodeConfig('view'),
+      config: v12NodeConfig('view'),
       tags: [],
       description: m.description,
       columns: columnsObject(r, m.cols),
@@ -451,7 +418,7 @@ export function generateDbtProject(dir, nodes, seed = 1) {
   for (const s of seeds) {
     emit(s.uniqueId, {
       ...base('seed', s.name, s.rel, s.rel.slice('seeds/'.length), [PROJECT, s.name], s.uniqueId),
-      config: nodeConfig('seed', { delimiter: ',', quote_columns: null }),
+      config: v12NodeConfig('seed', { delimiter: ',', quote_columns: null }),
       tags: [],
       description: s.description,
       columns: columnsObject(r, s.cols),
@@ -473,7 +440,7 @@ export function generateDbtProject(dir, nodes, seed = 1) {
     link(s.uniqueId, s.parent.uniqueId);
     emit(s.uniqueId, {
       ...base('snapshot', s.name, s.rel, s.rel.slice('snapshots/'.length), [PROJECT, s.name, s.name], s.uniqueId),
-      config: nodeConfig('snapshot', { unique_key: 'id', strategy: 'timestamp', target_schema: 'snapshots', updated_at: 'updated_at' }),
+      config: v12NodeConfig('snapshot', { unique_key: 'id', strategy: 'timestamp', target_schema: 'snapshots', updated_at: 'updated_at' }),
       tags: [],
       description: '',
       columns: {},

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { v12NodeConfig } from './lib/v12NodeConfig.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const project = join(repo, 'examples/taxi/analytics');
@@ -101,36 +102,7 @@ function modelNode(m) {
       fqn: [PROJECT, ...m.path.split('/').slice(0, -1), m.name],
       alias: m.name,
       checksum: { name: 'sha256', checksum: sha256(raw) },
-      config: {
-        enabled: true,
-        alias: null,
-        schema: null,
-        database: null,
-        tags: [],
-        meta: {},
-        group: null,
-        materialized: m.materialized,
-        incremental_strategy: null,
-        batch_size: null,
-        lookback: 1,
-        begin: null,
-        persist_docs: {},
-        'post-hook': [],
-        'pre-hook': [],
-        quoting: {},
-        column_types: {},
-        full_refresh: null,
-        unique_key: m.uniqueKey ?? null,
-        on_schema_change: 'ignore',
-        on_configuration_change: 'apply',
-        grants: {},
-        packages: [],
-        docs: { show: true, node_color: null },
-        contract: { enforced: false, alias_types: true },
-        event_time: null,
-        concurrent_batches: null,
-        access: 'protected',
-      },
+      config: v12NodeConfig(m.materialized, { unique_key: m.uniqueKey ?? null }),
       tags: [],
       description: m.description,
       columns: {},

@@ -5,7 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { readFileSync, writeFileSync, truncateSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CancellationTokenSource,
@@ -128,6 +129,26 @@ describe('language server on examples/taxi', () => {
     } finally {
       // back to the file as it is on disk
       await client.change(metricsPy, metricsText, 4);
+    }
+  });
+
+  test('a file outside the workspace that no editor has open is not read (completion answers nothing)', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'asset-lens-outside-'));
+    try {
+      const file = join(outside, 'secrets.py');
+      const text = 'from dagster import asset\n@asset(deps=["daily\n';
+      writeFileSync(file, text);
+      const position = positionOf(text, 'deps=["daily', 'deps=["daily'.length);
+      const list = await client.conn.sendRequest<CompletionList | null>('textDocument/completion', { textDocument: { uri: uriOf(file) }, position });
+      assert.equal(list, null);
+      // the same text inside the workspace is read and completed
+      const inside = join(root, 'defs/assets/scratch_unopened.py');
+      writeFileSync(inside, text);
+      const got = await client.conn.sendRequest<CompletionList>('textDocument/completion', { textDocument: { uri: uriOf(inside) }, position });
+      assert.ok(got?.items.some((i) => i.label === 'daily_metrics'));
+      rmSync(inside);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
     }
   });
 

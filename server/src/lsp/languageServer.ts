@@ -256,7 +256,7 @@ export function startLanguageServer(connection: Connection): void {
     const s = await settled();
     const file = uriToPath(uri);
     if (!file) return undefined;
-    const text = documents.get(uri)?.getText() ?? workspace?.fs.readText(file);
+    const text = documents.get(uri)?.getText() ?? workspace?.readText(file);
     return { s, file, text };
   };
 
@@ -266,7 +266,7 @@ export function startLanguageServer(connection: Connection): void {
     if (params.textDocument && params.position) {
       const file = uriToPath(params.textDocument.uri);
       if (!file) return { s, id: undefined };
-      const text = documents.get(params.textDocument.uri)?.getText() ?? workspace?.fs.readText(file);
+      const text = documents.get(params.textDocument.uri)?.getText() ?? workspace?.readText(file);
       const t = targetAt(s, file, text, params.position, true);
       return { s, id: t && (t.kind === 'reference' || t.kind === 'definition') ? t.asset.id : undefined };
     }
@@ -383,7 +383,7 @@ export function startLanguageServer(connection: Connection): void {
     if (!workspace) return;
     const ws = workspace;
     const text = e.document.getText();
-    const onDisk = ws.fs.hasOverlay(file) ? undefined : ws.fs.readText(file);
+    const onDisk = ws.fs.hasOverlay(file) ? undefined : ws.readText(file);
     ws.setOpenDocument(file, text);
     if (onDisk === text) {
       // Nothing new to index: show the cross-file problems for it now.
@@ -471,7 +471,7 @@ export function startLanguageServer(connection: Connection): void {
       const file = uriToPath(params.textDocument.uri);
       if (!file) return null;
       const doc = documents.get(params.textDocument.uri);
-      const text = doc?.getText() ?? workspace?.fs.readText(file);
+      const text = doc?.getText() ?? workspace?.readText(file);
       const language = languageOf(doc?.languageId, file);
       if (text === undefined || !language) return null;
       return completionsAt({ snapshot: snapshot(), file, text, language, position: params.position, roots });

@@ -123,6 +123,14 @@ export class AssetWorkspace {
     });
   }
 
+  /**
+   * A file's text as the index sees it (an open editor's unsaved text first),
+   * through the same containment as every reader: undefined outside the roots.
+   */
+  readText(file: string): string | undefined {
+    return this.files.readText(file);
+  }
+
   /** Open-document overlay: unsaved text counts. Call filesChanged([file]) to re-read. */
   setOpenDocument(file: string, text: string | undefined): void {
     this.fs.setOverlay(file, text);

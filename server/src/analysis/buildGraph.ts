@@ -10,11 +10,12 @@ import type {
   PartitionsDef,
 } from '../model';
 import { AssetGraph, keyId, type ResolvedReference } from '../model';
+import { LayeredMap } from '../model/layeredMap';
 import { buildDbtRecords, kindOfNode, resolveBindings, type DbtAssetRecord, type ResolvedBinding } from './dbtAssets';
-import { buildDbtLookup, resolveTarget } from './resolve';
+import { buildDbtLookup, resolveTarget, type DbtLookup } from './resolve';
 import { closest } from './suggest';
 import { SymbolIndex } from './symbols';
-import { checkEdgePartitions, checkSelections, type SelectionGroup } from './partitionChecks';
+import { checkEdgesInto, checkSelections, type EdgeCheck, type SelectionGroup } from './partitionChecks';
 
 export interface WorkspaceFacts {
   dbtProjects: DbtProjectFacts[];
@@ -29,10 +30,52 @@ export interface AnalysisResult {
   /** `${from}->${to}` → message, for edges with a partition problem */
   edgeProblems: Map<string, string>;
   bindings: ResolvedBinding[];
+  /** what a later re-link of one code file reuses (relinkCodeFile.ts) */
+  link: LinkParts;
+}
+
+/**
+ * The intermediate results of a link, kept so that a change to one code file
+ * that leaves every other file's resolution as it was can patch the result
+ * instead of linking the workspace again.
+ */
+export interface LinkParts {
+  facts: WorkspaceFacts;
+  assetIds: Set<string>;
+  /** ids defined more than once */
+  duplicateIds: Set<string>;
+  dbt: DbtLookup;
+  modelNames: string[];
+  sourceNames: string[];
+  bindingKeys: Map<string, string[]>;
+  origins: PartitionsOrigins;
+  /** dbt source id → its YAML locations, which a code asset with that key takes on too */
+  sourceLocations: Map<string, Location[]>;
+  duplicateDiagnostics: Diagnostic[];
+  translatorDiagnostics: Diagnostic[];
+  /** unknown-key / -ref / -source diagnostics by the file they are in */
+  unknownByFile: Map<string, Diagnostic[]>;
+  /** selections (jobs, materialize, AssetSelection) by the code file they are in */
+  selectionsByFile: Map<string, SelectionGroup[]>;
+  /** partition problems of the edges into each asset that has some */
+  edgeChecks: LayeredMap<string, EdgeCheck>;
+}
+
+/** What resolving references needs, in a full link and in a one-file re-link alike. */
+export interface LinkContext {
+  graph: AssetGraph;
+  assetIds: Set<string>;
+  dbt: DbtLookup;
+  modelNames: string[];
+  sourceNames: string[];
+  symbols: SymbolIndex;
+  bindings: ResolvedBinding[];
+  bindingKeys: Map<string, string[]>;
+  unknownByFile: Map<string, Diagnostic[]>;
 }
 
 /** Where an asset's partitions were declared, for messages that point there. */
-export type PartitionsOrigins = Map<string, Location>;
+export type PartitionsOrigins = LayeredMap<string, Location>;
 
 interface Definition {
   asset: Asset;
@@ -51,7 +94,7 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   const symbols = new SymbolIndex(facts.codeFiles);
   const bindings = resolveBindings(facts.codeFiles, facts.dbtProjects, symbols);
   const records = buildDbtRecords(facts.dbtProjects, bindings);
-  const origins: PartitionsOrigins = new Map();
+  const origins: PartitionsOrigins = new LayeredMap();
 
   // 1. Definitions in a stable order: dbt first, so a clashing Python/TS asset is the one reported.
   const defs = new Map<string, Definition[]>();
@@ -80,15 +123,18 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
       codeOwners.push({ file, assetId: id, deps: fact.deps });
     }
   }
+  const duplicateIds = new Set<string>();
+  const duplicateDiagnostics: Diagnostic[] = [];
   for (const [id, list] of defs) {
     graph.addAsset(list[0].asset);
     // The first definition stands; each later one is the error, pointing back at it.
     const first = list[0].asset;
+    if (list.length > 1) duplicateIds.add(id);
     for (let i = 1; i < list.length; i++) {
       const d = list[i];
       const loc = d.asset.locations[0];
       if (!loc) continue;
-      diagnostics.push({
+      duplicateDiagnostics.push({
         location: loc,
         severity: 'error',
         code: 'duplicate-asset-key',
@@ -99,14 +145,14 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   }
 
   // 2. dbt sources: upstream keys. A code asset with the same key is the real definition.
+  const sourceLocations = new Map<string, Location[]>();
   for (const r of records.values()) {
     if (r.node.resourceType !== 'source') continue;
     const id = r.id;
     const existing = graph.get(id);
+    sourceLocations.set(id, [...(sourceLocations.get(id) ?? []), ...r.node.locations]);
     if (existing) {
-      // a copy: the asset (and a dbt node's locations array) may be shared with earlier snapshots
-      const extra = r.node.locations.filter((loc) => !existing.locations.includes(loc));
-      if (extra.length) graph.replaceAsset(existing, { ...existing, locations: [...existing.locations, ...extra] });
+      withSourceLocations(graph, existing, r.node.locations);
     } else {
       graph.addAsset({
         key: r.key,
@@ -134,74 +180,57 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   // 4. References: resolve, make code edges, report unknown ones.
   const assetIds = new Set(graph.assets.keys());
   const dbt = buildDbtLookup(records.values());
-  const modelNames = [...dbt.models.keys()];
-  const sourceNames = [...dbt.sources.values()].flat().map((r) => `${r.node.sourceName}.${r.node.name}`);
-  const selectionGroups = new Map<string, SelectionGroup>();
-
-  const handle = (ref: KeyReference, owner?: string) => {
-    const res = resolveTarget(ref, assetIds, dbt);
-    const resolved = resolvedReference(ref, owner ?? ref.owner, 'resolved' in res ? res.resolved : undefined, 'resolved' in res ? undefined : res.unresolved);
-    if ('resolved' in res) {
-      if (ref.role === 'dependency' && resolved.owner && resolved.owner !== res.resolved && assetIds.has(resolved.owner)) {
-        graph.addEdge({ from: res.resolved, to: resolved.owner, via: resolved });
-      }
-    } else {
-      diagnostics.push(unknownDiagnostic(ref, res.kind, res.unresolved, assetIds, modelNames, sourceNames));
-    }
-    if (ref.role === 'selection' && ref.selectionId) {
-      const g = selectionGroups.get(ref.selectionId) ?? { id: ref.selectionId, location: ref.location, members: new Set<string>() };
-      if (resolved.resolved) g.members.add(resolved.resolved);
-      selectionGroups.set(ref.selectionId, g);
-    }
-    graph.addReference(resolved);
-  };
-
-  for (const o of codeOwners) {
-    for (const dep of o.deps) {
-      const ref = byDefinitionName(dep, o.file, symbols);
-      if (ref) handle(ref, o.assetId);
-    }
-  }
-  for (const file of facts.codeFiles) for (const ref of file.references) handle(ref);
-  for (const r of records.values()) {
-    if (!r.isAsset) continue;
-    const owner = r.id;
-    for (const ref of r.node.refs) {
-      if (!ref.location) continue;
-      handle(sqlReference(ref, 'sql_ref'), owner);
-    }
-    for (const src of r.node.sources) {
-      if (!src.location) continue;
-      handle(sqlReference(src, 'sql_source'), owner);
-    }
-  }
-
-  // 5. Selections: jobs and materialize calls, with their named definitions.
   const bindingKeys = new Map<string, string[]>();
   for (const b of bindings) {
     const ids = [...b.selected].map((uid) => records.get(uid)).filter((r): r is DbtAssetRecord => !!r).map((r) => r.id);
     bindingKeys.set(`${b.file.file}#${b.fact.name}`, ids);
   }
+  const ctx: LinkContext = {
+    graph,
+    assetIds,
+    dbt,
+    modelNames: [...dbt.models.keys()],
+    sourceNames: [...dbt.sources.values()].flat().map((r) => `${r.node.sourceName}.${r.node.name}`),
+    symbols,
+    bindings,
+    bindingKeys,
+    unknownByFile: new Map(),
+  };
+  const selectionsByFile = new Map<string, SelectionGroup[]>();
+
+  for (const o of codeOwners) {
+    for (const dep of o.deps) {
+      const ref = byDefinitionName(dep, o.file, symbols);
+      if (ref) linkReference(ctx, ref, o.assetId);
+    }
+  }
   for (const file of facts.codeFiles) {
-    for (const sel of file.selections) {
-      const g = selectionGroups.get(sel.id) ?? { id: sel.id, location: sel.location, members: new Set<string>() };
-      g.location = sel.location;
-      g.name = sel.name;
-      for (const name of sel.definitionNames ?? []) {
-        const ids = symbols.resolveDefinition(file, name) ?? bindingKeysFor(name, file, bindings, bindingKeys, symbols);
-        for (const id of ids ?? []) if (assetIds.has(id)) g.members.add(id);
-      }
-      selectionGroups.set(sel.id, g);
+    const groups = new Map<string, SelectionGroup>();
+    for (const ref of file.references) linkReference(ctx, ref, undefined, groups);
+    selectionGroupsOf(ctx, file, groups);
+    if (groups.size) selectionsByFile.set(file.file, [...groups.values()]);
+  }
+  for (const r of records.values()) {
+    if (!r.isAsset) continue;
+    const owner = r.id;
+    for (const ref of r.node.refs) {
+      if (!ref.location) continue;
+      linkReference(ctx, sqlReference(ref, 'sql_ref'), owner);
+    }
+    for (const src of r.node.sources) {
+      if (!src.location) continue;
+      linkReference(ctx, sqlReference(src, 'sql_source'), owner);
     }
   }
 
-  // 6. Translators that could not be evaluated and are in use.
+  // 5. Translators that could not be evaluated and are in use.
+  const translatorDiagnostics: Diagnostic[] = [];
   const reported = new Set<object>();
   for (const b of bindings) {
     const t = b.translator;
     if (t && t.cases === null && !reported.has(t)) {
       reported.add(t);
-      diagnostics.push({
+      translatorDiagnostics.push({
         location: t.location,
         severity: 'info',
         code: 'translator-not-evaluated',
@@ -210,12 +239,90 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
     }
   }
 
-  // 7. Partition checks.
-  const edgeProblems = new Map<string, string>();
-  diagnostics.push(...checkSelections([...selectionGroups.values()], graph, origins));
-  diagnostics.push(...checkEdgePartitions(graph, origins, edgeProblems, now));
+  const link: LinkParts = {
+    facts,
+    assetIds,
+    duplicateIds,
+    dbt,
+    modelNames: ctx.modelNames,
+    sourceNames: ctx.sourceNames,
+    bindingKeys,
+    origins,
+    sourceLocations,
+    duplicateDiagnostics,
+    translatorDiagnostics,
+    unknownByFile: ctx.unknownByFile,
+    selectionsByFile,
+    edgeChecks: new LayeredMap(),
+  };
+  for (const a of graph.assets.values()) {
+    const found = checkEdgesInto(graph, a, origins, now);
+    if (found) link.edgeChecks.set(a.id, found);
+  }
+  return finishLink(graph, diagnostics, link, bindings, now);
+}
 
-  return { graph, diagnostics, edgeProblems, bindings };
+/** 6. The selection checks over the linked graph, and every diagnostic in one list. */
+export function finishLink(graph: AssetGraph, readerDiagnostics: Diagnostic[], link: LinkParts, bindings: ResolvedBinding[], now: number): AnalysisResult {
+  const diagnostics = [...readerDiagnostics, ...link.duplicateDiagnostics];
+  for (const list of link.unknownByFile.values()) for (const d of list) diagnostics.push(d);
+  diagnostics.push(...link.translatorDiagnostics);
+  const edgeProblems = new Map<string, string>();
+  const groups: SelectionGroup[] = [];
+  for (const list of link.selectionsByFile.values()) for (const g of list) groups.push(g);
+  diagnostics.push(...checkSelections(groups, graph, link.origins, now));
+  for (const check of link.edgeChecks.values()) {
+    diagnostics.push(...check.diagnostics);
+    for (const [k, v] of check.problems) edgeProblems.set(k, v);
+  }
+  return { graph, diagnostics, edgeProblems, bindings, link };
+}
+
+/** A code asset that is also a dbt source is shown at both places. */
+export function withSourceLocations(graph: AssetGraph, existing: Asset, locations: Location[]): void {
+  // a copy: the asset (and a dbt node's locations array) may be shared with earlier snapshots
+  const extra = locations.filter((loc) => !existing.locations.includes(loc));
+  if (extra.length) graph.replaceAsset(existing, { ...existing, locations: [...existing.locations, ...extra] });
+}
+
+/**
+ * Resolves one reference: adds it to the graph, with an edge when it is a
+ * dependency of `owner`, an unknown-key diagnostic when it names nothing, and
+ * its target to its selection group.
+ */
+export function linkReference(ctx: LinkContext, ref: KeyReference, owner?: string, groups?: Map<string, SelectionGroup>): void {
+  const res = resolveTarget(ref, ctx.assetIds, ctx.dbt);
+  const resolved = resolvedReference(ref, owner ?? ref.owner, 'resolved' in res ? res.resolved : undefined, 'resolved' in res ? undefined : res.unresolved);
+  if ('resolved' in res) {
+    if (ref.role === 'dependency' && resolved.owner && resolved.owner !== res.resolved && ctx.assetIds.has(resolved.owner)) {
+      ctx.graph.addEdge({ from: res.resolved, to: resolved.owner, via: resolved });
+    }
+  } else {
+    const d = unknownDiagnostic(ref, res.kind, res.unresolved, ctx.assetIds, ctx.modelNames, ctx.sourceNames);
+    const list = ctx.unknownByFile.get(d.location.file);
+    if (list) list.push(d);
+    else ctx.unknownByFile.set(d.location.file, [d]);
+  }
+  if (groups && ref.role === 'selection' && ref.selectionId) {
+    const g = groups.get(ref.selectionId) ?? { id: ref.selectionId, location: ref.location, members: new Set<string>() };
+    if (resolved.resolved) g.members.add(resolved.resolved);
+    groups.set(ref.selectionId, g);
+  }
+  ctx.graph.addReference(resolved);
+}
+
+/** A file's jobs and materialize calls, with the definitions they name by function. */
+export function selectionGroupsOf(ctx: LinkContext, file: CodeFileFacts, groups: Map<string, SelectionGroup>): void {
+  for (const sel of file.selections) {
+    const g = groups.get(sel.id) ?? { id: sel.id, location: sel.location, members: new Set<string>() };
+    g.location = sel.location;
+    g.name = sel.name;
+    for (const name of sel.definitionNames ?? []) {
+      const ids = ctx.symbols.resolveDefinition(file, name) ?? bindingKeysFor(name, file, ctx.bindings, ctx.bindingKeys, ctx.symbols);
+      for (const id of ids ?? []) if (ctx.assetIds.has(id)) g.members.add(id);
+    }
+    groups.set(sel.id, g);
+  }
 }
 
 /** Assets of unchanged dbt nodes (same key and partitions), reused like code assets. */
@@ -250,7 +357,7 @@ function sqlReference(call: DbtNode['refs'][number] | DbtNode['sources'][number]
 /** Assets of unchanged code facts, reused from one re-link to the next (assets are never mutated). */
 const previousAsset = new WeakMap<CodeAssetFact, Asset>();
 
-function codeAsset(fact: CodeAssetFact, id: string, partitions: PartitionsDef | undefined): Asset {
+export function codeAsset(fact: CodeAssetFact, id: string, partitions: PartitionsDef | undefined): Asset {
   const prev = previousAsset.get(fact);
   if (prev && prev.id === id && prev.partitions === partitions) return prev;
   const asset: Asset = {
@@ -292,7 +399,7 @@ function resolvedReference(ref: KeyReference, owner: string | undefined, resolve
  * says nothing about its key, so one that does not resolve is dropped rather
  * than reported as an unknown key.
  */
-function byDefinitionName(ref: KeyReference, file: CodeFileFacts, symbols: SymbolIndex): KeyReference | undefined {
+export function byDefinitionName(ref: KeyReference, file: CodeFileFacts, symbols: SymbolIndex): KeyReference | undefined {
   const byName = ref.form === 'deps_name' || ref.form === 'deps_import';
   if (!byName || ref.target.kind !== 'key' || ref.target.key.length !== 1) return ref;
   const ids = symbols.resolveDefinition(file, ref.definitionName ?? ref.target.key[0]);

@@ -1,4 +1,4 @@
-import type { Diagnostic, Location, PartitionsDef } from '../model';
+import type { Asset, Diagnostic, Location, PartitionsDef } from '../model';
 import { AssetGraph, isTimeShape, partitionsBadge, samePartitions, summarizePartitions, timeWindows } from '../model';
 import type { PartitionsOrigins } from './buildGraph';
 
@@ -48,46 +48,52 @@ export function checkSelections(groups: SelectionGroup[], graph: AssetGraph, ori
   return out;
 }
 
+/** The edge problems of one asset's upstream edges. */
+export interface EdgeCheck {
+  diagnostics: Diagnostic[];
+  /** `${from}->${to}` → message */
+  problems: [string, string][];
+}
+
 /**
- * Edge checks. Time-partitioned dependencies map by time window, so the only
- * problem is a downstream window with no upstream data (ranges that don't
- * overlap). Any other pair of different partitions definitions needs an
- * explicit partition mapping.
+ * Edge checks of the edges into one asset. Time-partitioned dependencies map
+ * by time window, so the only problem is a downstream window with no upstream
+ * data (ranges that don't overlap). Any other pair of different partitions
+ * definitions needs an explicit partition mapping. Undefined when all is fine.
  */
-export function checkEdgePartitions(graph: AssetGraph, origins: PartitionsOrigins, edgeProblems: Map<string, string>, now = Date.now()): Diagnostic[] {
+export function checkEdgesInto(graph: AssetGraph, down: Asset, origins: PartitionsOrigins, now: number): EdgeCheck | undefined {
   const out: Diagnostic[] = [];
-  for (const down of graph.assets.values()) {
-    const dp = down.partitions;
-    if (!dp) continue;
-    for (const edge of graph.upstream(down.id)) {
-      const up = graph.get(edge.from);
-      const upp = up?.partitions;
-      if (!up || !upp || samePartitions(upp, dp)) continue;
-      if (edge.via?.hasPartitionMapping) continue;
-      const location = edge.via?.location ?? origins.get(down.id) ?? down.locations[0];
-      if (!location) continue;
-      const related = [
-        { location: origins.get(up.id) ?? up.locations[0], message: `${up.id} is ${describe(upp, now)}` },
-        { location: origins.get(down.id) ?? down.locations[0], message: `${down.id} is ${describe(dp, now)}` },
-      ].filter((r) => r.location);
-      if (isTimeShape(upp.shape) && isTimeShape(dp.shape)) {
-        const uw = timeWindows(upp.shape, now);
-        const dw = timeWindows(dp.shape, now);
-        if (!uw || !dw || dw.count === 0) continue;
-        const before = dw.first < uw.first;
-        const after = dw.last > uw.last;
-        if (!before && !after) continue;
-        const fmt = (t: number) => new Date(t).toISOString().slice(0, 10);
-        const gap = [before ? `before ${fmt(uw.first)}` : '', after ? `after ${fmt(uw.last)}` : ''].filter(Boolean).join(' and ');
-        const message = `${down.id} (${describe(dp, now)}) depends on ${up.id} (${describe(upp, now)}): its partitions ${gap} have no upstream partition.`;
-        edgeProblems.set(`${up.id}->${down.id}`, message);
-        out.push({ location, severity: 'warning', code: 'partition-range', message, related });
-      } else {
-        const message = `${down.id} (${describe(dp, now)}) depends on ${up.id} (${describe(upp, now)}) with different partitions definitions and no partition_mapping; Dagster cannot map between them by default.`;
-        edgeProblems.set(`${up.id}->${down.id}`, message);
-        out.push({ location, severity: 'warning', code: 'partition-mapping', message, related });
-      }
+  const problems: [string, string][] = [];
+  const dp = down.partitions;
+  if (!dp) return undefined;
+  for (const edge of graph.upstream(down.id)) {
+    const up = graph.get(edge.from);
+    const upp = up?.partitions;
+    if (!up || !upp || samePartitions(upp, dp)) continue;
+    if (edge.via?.hasPartitionMapping) continue;
+    const location = edge.via?.location ?? origins.get(down.id) ?? down.locations[0];
+    if (!location) continue;
+    const related = [
+      { location: origins.get(up.id) ?? up.locations[0], message: `${up.id} is ${describe(upp, now)}` },
+      { location: origins.get(down.id) ?? down.locations[0], message: `${down.id} is ${describe(dp, now)}` },
+    ].filter((r) => r.location);
+    if (isTimeShape(upp.shape) && isTimeShape(dp.shape)) {
+      const uw = timeWindows(upp.shape, now);
+      const dw = timeWindows(dp.shape, now);
+      if (!uw || !dw || dw.count === 0) continue;
+      const before = dw.first < uw.first;
+      const after = dw.last > uw.last;
+      if (!before && !after) continue;
+      const fmt = (t: number) => new Date(t).toISOString().slice(0, 10);
+      const gap = [before ? `before ${fmt(uw.first)}` : '', after ? `after ${fmt(uw.last)}` : ''].filter(Boolean).join(' and ');
+      const message = `${down.id} (${describe(dp, now)}) depends on ${up.id} (${describe(upp, now)}): its partitions ${gap} have no upstream partition.`;
+      problems.push([`${up.id}->${down.id}`, message]);
+      out.push({ location, severity: 'warning', code: 'partition-range', message, related });
+    } else {
+      const message = `${down.id} (${describe(dp, now)}) depends on ${up.id} (${describe(upp, now)}) with different partitions definitions and no partition_mapping; Dagster cannot map between them by default.`;
+      problems.push([`${up.id}->${down.id}`, message]);
+      out.push({ location, severity: 'warning', code: 'partition-mapping', message, related });
     }
   }
-  return out;
+  return out.length ? { diagnostics: out, problems } : undefined;
 }

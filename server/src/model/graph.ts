@@ -1,6 +1,7 @@
 import type { Asset } from './asset';
 import type { KeyReference } from './reference';
 import { containsPosition, type Position } from './location';
+import { LayeredMap } from './layeredMap';
 
 /** A reference after resolution: which asset (if any) it names. */
 export interface ResolvedReference extends KeyReference {
@@ -27,37 +28,76 @@ export interface LineageNode {
 }
 
 /**
- * The one asset graph of a workspace. Immutable once built: re-indexing
- * builds a new one, so readers never see a half-updated graph.
+ * The one asset graph of a workspace. Immutable once published: a re-index
+ * builds a new one (or a `derive()`d copy it then patches), so readers never
+ * see a half-updated graph.
  */
 export class AssetGraph {
-  readonly assets = new Map<string, Asset>();
-  private readonly up = new Map<string, Edge[]>();
-  private readonly upFrom = new Map<string, Set<string>>();
-  private readonly down = new Map<string, Edge[]>();
-  private readonly refsByFile = new Map<string, ResolvedReference[]>();
-  private readonly refsByTarget = new Map<string, ResolvedReference[]>();
-  private readonly assetsByFile = new Map<string, Asset[]>();
+  readonly assets: LayeredMap<string, Asset>;
+  private readonly up: LayeredMap<string, Edge[]>;
+  private readonly upFrom: LayeredMap<string, Set<string>>;
+  private readonly down: LayeredMap<string, Edge[]>;
+  private readonly refsByFile: LayeredMap<string, ResolvedReference[]>;
+  private readonly refsByTarget: LayeredMap<string, ResolvedReference[]>;
+  private readonly assetsByFile: LayeredMap<string, Asset[]>;
+  /**
+   * In a derived graph, the lists and sets it created itself; every other one
+   * is still shared with the graph it came from and is copied before a write.
+   * Undefined in a graph built from scratch: it owns everything.
+   */
+  private readonly owned?: WeakSet<object>;
+
+  constructor(from?: AssetGraph) {
+    this.assets = new LayeredMap(from?.assets);
+    this.up = new LayeredMap(from?.up);
+    this.upFrom = new LayeredMap(from?.upFrom);
+    this.down = new LayeredMap(from?.down);
+    this.refsByFile = new LayeredMap(from?.refsByFile);
+    this.refsByTarget = new LayeredMap(from?.refsByTarget);
+    this.assetsByFile = new LayeredMap(from?.assetsByFile);
+    if (from) this.owned = new WeakSet();
+  }
+
+  /**
+   * A copy to patch (one file re-linked) while this graph stays as it is:
+   * the maps are layered over this graph's (LayeredMap), the lists in them
+   * are copied only when the patch writes to them.
+   */
+  derive(): AssetGraph {
+    return new AssetGraph(this);
+  }
+
+  /** The list or set under `key`, safe to write: a shared one is replaced by a copy first. */
+  private writable<K, C extends unknown[] | Set<unknown>>(map: LayeredMap<K, C>, key: K, make: () => C): C {
+    const found = map.get(key);
+    if (!found) {
+      const created = make();
+      map.set(key, created);
+      this.owned?.add(created);
+      return created;
+    }
+    if (!this.owned || this.owned.has(found)) return found;
+    const copy = (Array.isArray(found) ? [...found] : new Set(found)) as C;
+    this.owned.add(copy);
+    map.set(key, copy);
+    return copy;
+  }
 
   addAsset(asset: Asset): void {
     this.assets.set(asset.id, asset);
     // an asset is added once; only its own locations can repeat a file (a def and its extent)
     const files = new Set(asset.locations.map((l) => l.file));
     if (asset.extent) files.add(asset.extent.file);
-    for (const file of files) {
-      const list = this.assetsByFile.get(file);
-      if (list) list.push(asset);
-      else this.assetsByFile.set(file, [asset]);
-    }
+    for (const file of files) this.writable(this.assetsByFile, file, () => [] as Asset[]).push(asset);
   }
 
   /** Puts `next` where `old` was (same id), in every per-file list too. */
   replaceAsset(old: Asset, next: Asset): void {
     this.assets.set(next.id, next);
     for (const loc of old.extent ? [...old.locations, old.extent] : old.locations) {
-      const list = this.assetsByFile.get(loc.file);
-      const i = list ? list.indexOf(old) : -1;
-      if (list && i >= 0) list[i] = next;
+      if (!this.assetsByFile.get(loc.file)?.includes(old)) continue;
+      const list = this.writable(this.assetsByFile, loc.file, () => [] as Asset[]);
+      list[list.indexOf(old)] = next;
     }
     for (const loc of next.locations) this.addToFile(loc.file, next);
     if (next.extent) this.addToFile(next.extent.file, next);
@@ -65,34 +105,57 @@ export class AssetGraph {
 
   private addToFile(file: string, asset: Asset): void {
     const list = this.assetsByFile.get(file);
-    if (!list) this.assetsByFile.set(file, [asset]);
-    else if (!list.includes(asset)) list.push(asset);
+    if (!list) this.writable(this.assetsByFile, file, () => [] as Asset[]).push(asset);
+    else if (!list.includes(asset)) this.writable(this.assetsByFile, file, () => [] as Asset[]).push(asset);
   }
 
   addEdge(edge: Edge): void {
     if (edge.from === edge.to) return;
     // one edge per pair, the first reference wins; a set, since fan-in can be in the thousands
-    let from = this.upFrom.get(edge.to);
-    if (!from) this.upFrom.set(edge.to, (from = new Set()));
-    if (from.has(edge.from)) return;
-    from.add(edge.from);
-    const ups = this.up.get(edge.to) ?? [];
-    ups.push(edge);
-    this.up.set(edge.to, ups);
-    const downs = this.down.get(edge.from) ?? [];
-    downs.push(edge);
-    this.down.set(edge.from, downs);
+    const known = this.upFrom.get(edge.to);
+    if (known?.has(edge.from)) return;
+    this.writable(this.upFrom, edge.to, () => new Set<string>()).add(edge.from);
+    this.writable(this.up, edge.to, () => [] as Edge[]).push(edge);
+    this.writable(this.down, edge.from, () => [] as Edge[]).push(edge);
+  }
+
+  /** Removes every edge into `to` (and each from its source's downstream list). */
+  removeEdgesInto(to: string): void {
+    const edges = this.up.get(to);
+    if (!edges) return;
+    for (const e of edges) {
+      const downs = this.down.get(e.from);
+      if (!downs) continue;
+      const rest = downs.filter((d) => d !== e);
+      if (rest.length) {
+        this.down.set(e.from, rest);
+        this.owned?.add(rest);
+      } else this.down.delete(e.from);
+    }
+    this.up.delete(to);
+    this.upFrom.delete(to);
   }
 
   addReference(ref: ResolvedReference): void {
-    const list = this.refsByFile.get(ref.location.file) ?? [];
-    list.push(ref);
-    this.refsByFile.set(ref.location.file, list);
-    if (ref.resolved) {
-      const t = this.refsByTarget.get(ref.resolved) ?? [];
-      t.push(ref);
-      this.refsByTarget.set(ref.resolved, t);
+    this.writable(this.refsByFile, ref.location.file, () => [] as ResolvedReference[]).push(ref);
+    if (ref.resolved) this.writable(this.refsByTarget, ref.resolved, () => [] as ResolvedReference[]).push(ref);
+  }
+
+  /** Removes every reference located in `file` (and from the per-target lists). */
+  removeReferencesIn(file: string): void {
+    const refs = this.refsByFile.get(file);
+    if (!refs) return;
+    const gone = new Set<ResolvedReference>(refs);
+    const targets = new Set<string>();
+    for (const r of refs) if (r.resolved) targets.add(r.resolved);
+    for (const t of targets) {
+      const rest = (this.refsByTarget.get(t) ?? []).filter((r) => !gone.has(r));
+      if (rest.length) {
+        this.refsByTarget.set(t, rest);
+        this.owned?.add(rest);
+      } else this.refsByTarget.delete(t);
     }
+    this.refsByFile.delete(file);
   }
 
   get(id: string): Asset | undefined {

@@ -1,7 +1,8 @@
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { CodeFileFacts, DbtProjectFacts, Diagnostic } from '../model';
 import { AssetGraph } from '../model';
-import { analyzeWorkspace, type AnalysisResult } from '../analysis/buildGraph';
+import { analyzeWorkspace, type AnalysisResult, type WorkspaceFacts } from '../analysis/buildGraph';
+import { relinkCodeFile } from '../analysis/relinkCodeFile';
 import { DbtProjectCache, loadDbtProject } from '../sources/dbt/project';
 import { pythonModuleName, readPythonFile } from '../sources/python';
 import { readTypeScriptFile } from '../sources/typescript';
@@ -70,6 +71,10 @@ export class AssetWorkspace {
   /** per dbt project: the manifest and file scans of the last load, reused for what did not change */
   private readonly dbtCaches = new Map<string, DbtProjectCache>();
   private current: Snapshot;
+  /** the link behind `current`, which a one-file change may patch */
+  private linked?: AnalysisResult;
+  /** how the last snapshot was linked: the whole workspace, or one code file patched in */
+  lastLink: 'full' | 'patched' = 'full';
   private queue: Promise<unknown> = Promise.resolve();
   private version = 0;
 
@@ -87,6 +92,11 @@ export class AssetWorkspace {
     return this.current;
   }
 
+  /** The facts the current snapshot was linked from (tests compare a patched link with a full one). */
+  get linkedFacts(): WorkspaceFacts | undefined {
+    return this.linked?.link.facts;
+  }
+
   private serial<T>(job: () => Promise<T>): Promise<T> {
     const next = this.queue.then(job, job);
     this.queue = next.catch(() => undefined);
@@ -99,6 +109,7 @@ export class AssetWorkspace {
       this.code.clear();
       this.codeDiagnostics.clear();
       this.dbt.clear();
+      this.linked = undefined;
       // a full re-index (the command, new settings) reads everything afresh
       this.dbtCaches.clear();
       const found = discover(this.roots, this.files, this.classifier);
@@ -233,41 +244,47 @@ export class AssetWorkspace {
     }
   }
 
+  /** Re-reads one code file; its facts keep their place in `code` (the link order) when it still has some. */
   private async readCodeFile(file: string): Promise<void> {
-    this.code.delete(file);
+    const facts = await this.readCodeFacts(file);
+    if (facts) this.code.set(file, facts);
+    else this.code.delete(file);
+  }
+
+  private async readCodeFacts(file: string): Promise<CodeFileFacts | undefined> {
     this.codeDiagnostics.delete(file);
     const st = this.files.stat(file);
-    if (!st?.isFile) return;
+    if (!st?.isFile) return undefined;
     if (st.size > this.settings.maxFileBytes) {
       const msg = `${this.rel(file)}: skipped, ${(st.size / 1048576).toFixed(1)} MB is over the ${(this.settings.maxFileBytes / 1048576).toFixed(0)} MB limit`;
       this.log(msg);
       this.codeDiagnostics.set(file, [
         { location: { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }, severity: 'info', code: 'file-skipped', message: msg },
       ]);
-      return;
+      return undefined;
     }
     const text = this.files.readText(file);
-    if (text === undefined) return;
+    if (text === undefined) return undefined;
     if (text.includes('\u0000')) {
       this.log(`${this.rel(file)}: skipped, looks binary`);
-      return;
+      return undefined;
     }
     const role = this.roleOf(file);
     try {
       if (role === 'python') {
-        if (!PYTHON_HINT.test(text)) return;
+        if (!PYTHON_HINT.test(text)) return undefined;
         const { module, isPackageInit } = pythonModuleName(file, this.files);
-        this.code.set(file, await readPythonFile(file, text, module, isPackageInit));
+        return await readPythonFile(file, text, module, isPackageInit);
       } else if (role === 'typescript') {
-        if (!this.tsHint().test(text)) return;
-        this.code.set(file, await readTypeScriptFile(file, text, { callNames: this.settings.typescriptCallNames }));
+        if (!this.tsHint().test(text)) return undefined;
+        return await readTypeScriptFile(file, text, { callNames: this.settings.typescriptCallNames });
       } else if (role === 'componentYaml') {
-        const facts = readComponentYaml(file, text, this.files);
-        if (facts) this.code.set(file, facts);
+        return readComponentYaml(file, text, this.files) ?? undefined;
       }
     } catch (err) {
       this.log(`${this.rel(file)}: reader failed: ${(err as Error).message}`);
     }
+    return undefined;
   }
 
   private tsHintCache?: RegExp;
@@ -278,17 +295,41 @@ export class AssetWorkspace {
     return this.tsHintCache;
   }
 
+  /**
+   * When the facts differ from the last link's in one code file only (same
+   * dbt facts, every other file's facts the same objects), that file is
+   * patched into the last link; undefined when it cannot be (relinkCodeFile).
+   */
+  private patchOneCodeFile(facts: WorkspaceFacts): AnalysisResult | undefined {
+    const prev = this.linked?.link.facts;
+    if (!prev || !this.linked) return undefined;
+    if (prev.dbtProjects.length !== facts.dbtProjects.length || prev.dbtProjects.some((p, i) => p !== facts.dbtProjects[i])) return undefined;
+    if (prev.codeFiles.length !== facts.codeFiles.length) return undefined;
+    let changed: number | undefined;
+    for (let i = 0; i < facts.codeFiles.length; i++) {
+      if (prev.codeFiles[i] === facts.codeFiles[i]) continue;
+      if (changed !== undefined || prev.codeFiles[i].file !== facts.codeFiles[i].file) return undefined;
+      changed = i;
+    }
+    if (changed === undefined) return undefined;
+    return relinkCodeFile(this.linked, facts, facts.codeFiles[changed]);
+  }
+
   private relink(): Snapshot {
     const dbtEntries = [...this.dbt.values()];
     const readerDiagnostics: Diagnostic[] = [...dbtEntries.flatMap((e) => e.diagnostics), ...[...this.codeDiagnostics.values()].flat()];
     for (const f of this.code.values()) readerDiagnostics.push(...f.diagnostics);
+    const facts: WorkspaceFacts = { dbtProjects: dbtEntries.map((e) => e.facts), codeFiles: [...this.code.values()], readerDiagnostics };
     let result: AnalysisResult;
     try {
-      result = analyzeWorkspace({ dbtProjects: dbtEntries.map((e) => e.facts), codeFiles: [...this.code.values()], readerDiagnostics });
+      const patched = this.patchOneCodeFile(facts);
+      this.lastLink = patched ? 'patched' : 'full';
+      result = patched ?? analyzeWorkspace(facts);
     } catch (err) {
       this.log(`analysis failed: ${(err as Error).stack ?? err}`);
       return this.current;
     }
+    this.linked = result;
     const byFile = new Map<string, Diagnostic[]>();
     for (const d of result.diagnostics) {
       const list = byFile.get(d.location.file) ?? [];

@@ -1,0 +1,119 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { analyzeWorkspace } from '../../../server/src/analysis/buildGraph';
+import type { AssetGraph, Diagnostic } from '../../../server/src/model';
+import { AssetWorkspace } from '../../../server/src/workspace/workspace';
+import { Rng } from '../../robust/lib/prng';
+
+const EXAMPLES = join(__dirname, '..', '..', '..', '..', 'examples');
+
+/** Everything a user can see of a link, order-free where the graph keeps no order. */
+function normal(graph: AssetGraph, diagnostics: Iterable<Diagnostic>, edgeProblems: Map<string, string>) {
+  const edges: string[] = [];
+  for (const id of graph.assets.keys()) {
+    for (const e of graph.upstream(id)) edges.push(`${e.from}->${e.to} via ${JSON.stringify(e.via ?? null)}`);
+    for (const e of graph.downstream(id)) edges.push(`down ${e.from}->${e.to} via ${JSON.stringify(e.via ?? null)}`);
+  }
+  const perFile: string[] = [];
+  for (const id of graph.assets.keys()) {
+    for (const loc of graph.get(id)!.locations) perFile.push(`${loc.file}: ${graph.assetsIn(loc.file).map((a) => a.id).join(',')}`);
+    perFile.push(`to ${id}: ${graph.referencesTo(id).map((r) => JSON.stringify(r.location)).sort().join(',')}`);
+  }
+  return {
+    ids: [...graph.assets.keys()],
+    assets: [...graph.assets.values()].map((a) => JSON.stringify(a)),
+    edges: edges.sort(),
+    perFile: [...new Set(perFile)].sort(),
+    references: [...graph.references()].map((r) => JSON.stringify(r)).sort(),
+    diagnostics: [...diagnostics].map((d) => JSON.stringify(d)).sort(),
+    edgeProblems: [...edgeProblems].map((e) => e.join(' ')).sort(),
+  };
+}
+
+/** One random edit of a file's text: moves lines, breaks or changes keys, adds or removes definitions. */
+function mutate(text: string, rng: Rng, ids: string[]): string {
+  const lines = text.split('\n');
+  const at = rng.int(lines.length);
+  switch (rng.int(6)) {
+    case 0:
+      lines.splice(at, 0, '');
+      break;
+    case 1:
+      lines.splice(at, 1);
+      break;
+    case 2:
+      lines.splice(at, 0, lines[at] ?? '');
+      break;
+    case 3: {
+      // a letter inside a string literal: a key, a ref, a job name
+      const quoted = lines.map((l, i) => [l, i] as const).filter(([l]) => /["'][a-z_]+["']/.test(l));
+      if (!quoted.length) break;
+      const [l, i] = rng.pick(quoted);
+      lines[i] = l.replace(/(["'][a-z_]*)[a-z]/, '$1x');
+      break;
+    }
+    case 4:
+      lines.push('', `@asset(deps=["${rng.pick(ids)}"])`, `def probe_${rng.int(1000)}():`, '    ...');
+      break;
+    default:
+      lines.splice(at, 0, `# ${'·'.repeat(rng.int(5))} 🦆 ${ids.length ? rng.pick(ids) : ''}`);
+  }
+  return lines.join('\n');
+}
+
+// broken: most of its files define a key twice, bind dbt or export partitions, which takes the full link
+for (const [example, minPatched] of [['taxi', 40], ['broken', 15]] as const) {
+  test(`examples/${example}: a patched re-link after one code file changed equals a full link of the same facts (seeded edits)`, async () => {
+    const ws = new AssetWorkspace({ roots: [join(EXAMPLES, example)] });
+    await ws.indexAll();
+    const files = [...ws.snapshot.codeFiles.keys()].filter((f) => f.endsWith('.py') || f.endsWith('.ts'));
+    assert.ok(files.length >= 3, `code files of ${example}: ${files.length}`);
+    const texts = new Map(files.map((f) => [f, ws.readText(f)!]));
+    const rng = new Rng(20261124);
+    let patched = 0;
+    let full = 0;
+    for (let step = 0; step < 120; step++) {
+      const file = rng.pick(files);
+      // most edits move lines or change a reference; now and then the file starts over
+      const text = rng.chance(0.1) ? ws.readText(file)! : mutate(texts.get(file)!, rng, ws.snapshot.graph.ids());
+      texts.set(file, text);
+      ws.setOpenDocument(file, text);
+      const s = await ws.filesChanged([file]);
+      if (ws.lastLink === 'patched') patched++;
+      else full++;
+      const facts = ws.linkedFacts!;
+      const want = analyzeWorkspace(facts);
+      assert.deepEqual(
+        normal(s.graph, [...s.diagnostics.values()].flat(), s.edgeProblems),
+        normal(want.graph, want.diagnostics, want.edgeProblems),
+        `step ${step}: ${ws.lastLink} re-link of ${file} differs from a full link`,
+      );
+    }
+    // both paths were taken, the patch most of the time
+    assert.ok(patched > minPatched, `patched ${patched} of 120`);
+    assert.ok(full > 5, `full ${full} of 120`);
+  });
+}
+
+test('a change that renames an asset, or touches partitions other files import, links the whole workspace', async () => {
+  const root = join(EXAMPLES, 'taxi');
+  const ws = new AssetWorkspace({ roots: [root] });
+  await ws.indexAll();
+  const metrics = join(root, 'defs', 'assets', 'metrics.py');
+  const text = ws.readText(metrics)!;
+  const line = ws.snapshot.graph.get('manhattan_stats')!.locations[0].range.start.line;
+  ws.setOpenDocument(metrics, `\n\n${text}`);
+  await ws.filesChanged([metrics]);
+  assert.equal(ws.lastLink, 'patched', 'lines moved: patched');
+  assert.equal(ws.snapshot.graph.get('manhattan_stats')!.locations[0].range.start.line, line + 2);
+  ws.setOpenDocument(metrics, text.replace('def manhattan_stats', 'def manhattan_statz'));
+  await ws.filesChanged([metrics]);
+  assert.equal(ws.lastLink, 'full', 'an asset renamed: full');
+  assert.ok(ws.snapshot.graph.get('manhattan_statz'));
+  const partitions = join(root, 'defs', 'partitions.py');
+  ws.setOpenDocument(partitions, ws.readText(partitions)!.replace('2023-04-01', '2023-05-01'));
+  await ws.filesChanged([partitions]);
+  assert.equal(ws.lastLink, 'full', 'partitions other modules import: full');
+  assert.match(JSON.stringify(ws.snapshot.graph.get('taxi_trips')!.partitions), /2023-05-01/);
+});

@@ -54,7 +54,7 @@ export interface LinkParts {
   duplicateDiagnostics: Diagnostic[];
   translatorDiagnostics: Diagnostic[];
   /** unknown-key / -ref / -source diagnostics by the file they are in */
-  unknownByFile: Map<string, Diagnostic[]>;
+  unknownByFile: Map<string, UnknownReference[]>;
   /** selections (jobs, materialize, AssetSelection) by the code file they are in */
   selectionsByFile: Map<string, SelectionGroup[]>;
   /** partition problems of the edges into each asset that has some */
@@ -71,7 +71,15 @@ export interface LinkContext {
   symbols: SymbolIndex;
   bindings: ResolvedBinding[];
   bindingKeys: Map<string, string[]>;
-  unknownByFile: Map<string, Diagnostic[]>;
+  unknownByFile: Map<string, UnknownReference[]>;
+}
+
+/** A reference that names nothing, with its diagnostic (whose did-you-mean depends on the asset ids). */
+export interface UnknownReference {
+  ref: KeyReference;
+  kind: 'key' | 'dbt_ref' | 'dbt_source';
+  wanted: string;
+  diagnostic: Diagnostic;
 }
 
 /** Where an asset's partitions were declared, for messages that point there. */
@@ -265,7 +273,7 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
 /** 6. The selection checks over the linked graph, and every diagnostic in one list. */
 export function finishLink(graph: AssetGraph, readerDiagnostics: Diagnostic[], link: LinkParts, bindings: ResolvedBinding[], now: number): AnalysisResult {
   const diagnostics = [...readerDiagnostics, ...link.duplicateDiagnostics];
-  for (const list of link.unknownByFile.values()) for (const d of list) diagnostics.push(d);
+  for (const list of link.unknownByFile.values()) for (const u of list) diagnostics.push(u.diagnostic);
   diagnostics.push(...link.translatorDiagnostics);
   const edgeProblems = new Map<string, string>();
   const groups: SelectionGroup[] = [];
@@ -298,10 +306,15 @@ export function linkReference(ctx: LinkContext, ref: KeyReference, owner?: strin
       ctx.graph.addEdge({ from: res.resolved, to: resolved.owner, via: resolved });
     }
   } else {
-    const d = unknownDiagnostic(ref, res.kind, res.unresolved, ctx.assetIds, ctx.modelNames, ctx.sourceNames);
-    const list = ctx.unknownByFile.get(d.location.file);
-    if (list) list.push(d);
-    else ctx.unknownByFile.set(d.location.file, [d]);
+    const u: UnknownReference = {
+      ref,
+      kind: res.kind,
+      wanted: res.unresolved,
+      diagnostic: unknownDiagnostic(ref, res.kind, res.unresolved, ctx.assetIds, ctx.modelNames, ctx.sourceNames),
+    };
+    const list = ctx.unknownByFile.get(ref.location.file);
+    if (list) list.push(u);
+    else ctx.unknownByFile.set(ref.location.file, [u]);
   }
   if (groups && ref.role === 'selection' && ref.selectionId) {
     const g = groups.get(ref.selectionId) ?? { id: ref.selectionId, location: ref.location, members: new Set<string>() };
@@ -430,7 +443,7 @@ function bindingKeysFor(
   return any.length === 1 ? bindingKeys.get(`${any[0].file.file}#${name}`) : undefined;
 }
 
-function unknownDiagnostic(
+export function unknownDiagnostic(
   ref: KeyReference,
   kind: 'key' | 'dbt_ref' | 'dbt_source',
   wanted: string,

@@ -7,12 +7,15 @@ import {
   finishLink,
   linkReference,
   selectionGroupsOf,
+  unknownDiagnostic,
   type AnalysisResult,
   type LinkContext,
   type LinkParts,
+  type UnknownReference,
   type WorkspaceFacts,
 } from './buildGraph';
 import { checkEdgesInto, type SelectionGroup } from './partitionChecks';
+import { closest } from './suggest';
 import { SymbolIndex } from './symbols';
 
 /**
@@ -21,12 +24,15 @@ import { SymbolIndex } from './symbols';
  * everything else is kept. A save then costs what the file holds, not what
  * the workspace holds (issue 6: save → diagnostics on 5,000 files).
  *
- * Only when the change cannot alter how any *other* file resolves: the file
- * defines the same asset ids in the same order, none of them twice in the
- * workspace, exports the same module symbols, and has no dbt bindings or
- * translators (those re-key the dbt project). Anything else returns
- * undefined and the caller links the whole workspace. The partition checks
- * are run again for the edges into and out of the file's assets.
+ * A new or removed asset key changes how references elsewhere resolve: the
+ * files whose references named it are re-linked too, and every unknown-key
+ * did-you-mean is brought up to date. The partition checks run again for
+ * the edges into and out of every re-linked asset.
+ *
+ * Only when the change cannot alter anything else (see `planPatch`): no dbt
+ * bindings or translators (they re-key the dbt project), no key defined twice
+ * or shared with dbt, the same module symbols unless no other file imports
+ * the module. Otherwise undefined: the caller links the whole workspace.
  *
  * `facts` are the workspace's facts now; they must differ from the ones of
  * `prev` in `next` (the new facts of that file) only.
@@ -34,15 +40,47 @@ import { SymbolIndex } from './symbols';
 export function relinkCodeFile(prev: AnalysisResult, facts: WorkspaceFacts, next: CodeFileFacts, now: number = Date.now()): AnalysisResult | undefined {
   const parts = prev.link;
   const before = parts.facts.codeFiles.find((f) => f.file === next.file);
-  if (!before || !sameOutside(before, next, prev)) return undefined;
-  const file = next.file;
-  const ids = assetIdsOf(next);
+  if (!before) return undefined;
+  const symbols = new SymbolIndex(facts.codeFiles);
+  const plan = planPatch(before, next, prev, facts, symbols);
+  if (!plan) return undefined;
 
   const graph = prev.graph.derive();
-  const symbols = new SymbolIndex(facts.codeFiles);
   const origins = new LayeredMap(parts.origins);
+  const edgeChecks = new LayeredMap(parts.edgeChecks);
+  const unknownByFile = new Map(parts.unknownByFile);
+  const selectionsByFile = new Map(parts.selectionsByFile);
+  let assetIds = parts.assetIds;
+  if (plan.added.size || plan.removed.size) {
+    assetIds = new Set(parts.assetIds);
+    for (const id of plan.removed) assetIds.delete(id);
+    for (const id of plan.added) assetIds.add(id);
+  }
+  const ctx: LinkContext = {
+    graph,
+    assetIds,
+    dbt: parts.dbt,
+    modelNames: parts.modelNames,
+    sourceNames: parts.sourceNames,
+    symbols,
+    bindings: prev.bindings,
+    bindingKeys: parts.bindingKeys,
+    unknownByFile,
+  };
+  /** assets whose upstream edges may have changed */
+  const affected = new Set<string>();
 
-  // 1. The file's assets, each in the place of the old one (in the id order and in every per-file list).
+  // 1. Removed keys go, with their edges.
+  for (const id of plan.removed) {
+    const old = graph.get(id)!;
+    for (const e of graph.downstream(id)) affected.add(e.to);
+    graph.removeAsset(old);
+    origins.delete(id);
+    edgeChecks.delete(id);
+  }
+
+  // 2. The file's assets, each in the place of the old one; new ones are added.
+  const file = next.file;
   const fresh: { asset: Asset; deps: CodeFileFacts['assets'][number]['deps'] }[] = [];
   for (const fact of next.assets) {
     if (!fact.key || fact.key.length === 0) continue;
@@ -53,51 +91,77 @@ export function relinkCodeFile(prev: AnalysisResult, facts: WorkspaceFacts, next
     origins.delete(id);
     if (fact.partitions?.kind === 'name') origins.set(id, fact.partitions.location);
     else if (partitions?.location) origins.set(id, partitions.location);
-    // a code asset that is also a dbt source is shown at the source's YAML too, as a full link does
-    const yaml = parts.sourceLocations.get(id)?.filter((loc) => !asset.locations.includes(loc));
-    graph.replaceAsset(graph.get(id)!, yaml?.length ? { ...asset, locations: [...asset.locations, ...yaml] } : asset);
+    const old = graph.get(id);
+    if (old) {
+      // a code asset that is also a dbt source is shown at the source's YAML too, as a full link does
+      const yaml = parts.sourceLocations.get(id)?.filter((loc) => !asset.locations.includes(loc));
+      graph.replaceAsset(old, yaml?.length ? { ...asset, locations: [...asset.locations, ...yaml] } : asset);
+    } else graph.addAsset(asset);
     fresh.push({ asset, deps: fact.deps });
+    affected.add(id);
+  }
+  graph.orderAssetsIn(file, fresh.map((f) => graph.get(f.asset.id)!));
+
+  // 3. References: the file's own, then those of the files whose references named an added or removed key.
+  const relinkReferences = (f: CodeFileFacts, owners: { id: string; deps: CodeFileFacts['assets'][number]['deps'] }[]) => {
+    graph.removeReferencesIn(f.file);
+    unknownByFile.delete(f.file);
+    for (const { id, deps } of owners) {
+      for (const dep of deps) {
+        const ref = byDefinitionName(dep, f, symbols);
+        if (ref) linkReference(ctx, ref, id);
+      }
+    }
+    const groups = new Map<string, SelectionGroup>();
+    for (const ref of f.references) linkReference(ctx, ref, undefined, groups);
+    selectionGroupsOf(ctx, f, groups);
+    if (groups.size) selectionsByFile.set(f.file, [...groups.values()]);
+    else selectionsByFile.delete(f.file);
+  };
+  relinkReferences(
+    next,
+    fresh.map(({ asset, deps }) => ({ id: asset.id, deps })),
+  );
+  for (const other of plan.others.values()) {
+    const owners: { id: string; deps: CodeFileFacts['assets'][number]['deps'] }[] = [];
+    for (const fact of other.assets) {
+      if (!fact.key || fact.key.length === 0) continue;
+      const id = keyId(fact.key);
+      graph.removeEdgesInto(id);
+      owners.push({ id, deps: fact.deps });
+      affected.add(id);
+    }
+    relinkReferences(other, owners);
   }
 
-  // 2. Its references (the dependencies of its assets first, as in a full link).
-  graph.removeReferencesIn(file);
-  const unknownByFile = new Map(parts.unknownByFile);
-  unknownByFile.delete(file);
-  const ctx: LinkContext = {
-    graph,
-    assetIds: parts.assetIds,
-    dbt: parts.dbt,
-    modelNames: parts.modelNames,
-    sourceNames: parts.sourceNames,
-    symbols,
-    bindings: prev.bindings,
-    bindingKeys: parts.bindingKeys,
-    unknownByFile,
-  };
-  fresh.forEach(({ deps }, i) => {
-    for (const dep of deps) {
-      const ref = byDefinitionName(dep, next, symbols);
-      if (ref) linkReference(ctx, ref, ids[i]);
+  // 4. Every other unknown key: its did-you-mean over the new set of keys.
+  if (plan.added.size || plan.removed.size) {
+    const added = [...plan.added];
+    for (const [f, list] of unknownByFile) {
+      if (f === file || plan.others.has(f)) continue;
+      let changed: UnknownReference[] | undefined;
+      list.forEach((u, i) => {
+        if (u.kind !== 'key') return;
+        const was = u.diagnostic.suggestion;
+        const now = was !== undefined && plan.removed.has(was) ? closest(u.wanted, assetIds) : closest(u.wanted, was !== undefined ? [was, ...added] : added);
+        if (now === was) return;
+        changed ??= [...list];
+        changed[i] = { ...u, diagnostic: unknownDiagnostic(u.ref, u.kind, u.wanted, assetIds, parts.modelNames, parts.sourceNames) };
+      });
+      if (changed) unknownByFile.set(f, changed);
     }
-  });
-  const groups = new Map<string, SelectionGroup>();
-  for (const ref of next.references) linkReference(ctx, ref, undefined, groups);
-  selectionGroupsOf(ctx, next, groups);
-  const selectionsByFile = new Map(parts.selectionsByFile);
-  if (groups.size) selectionsByFile.set(file, [...groups.values()]);
-  else selectionsByFile.delete(file);
+  }
 
-  // 3. Partition checks of the edges whose ends changed: into the file's assets, and out of them.
-  const edgeChecks = new LayeredMap(parts.edgeChecks);
-  const affected = new Set(ids);
-  for (const id of ids) for (const e of graph.downstream(id)) affected.add(e.to);
+  // 5. Partition checks of the edges whose ends changed: into the re-linked assets, and out of them.
+  for (const id of [...affected]) for (const e of graph.downstream(id)) affected.add(e.to);
   for (const id of affected) {
-    const found = checkEdgesInto(graph, graph.get(id)!, origins, now);
+    const asset = graph.get(id);
+    const found = asset && checkEdgesInto(graph, asset, origins, now);
     if (found) edgeChecks.set(id, found);
     else edgeChecks.delete(id);
   }
 
-  const link: LinkParts = { ...parts, facts, origins, unknownByFile, selectionsByFile, edgeChecks };
+  const link: LinkParts = { ...parts, facts, assetIds, origins, unknownByFile, selectionsByFile, edgeChecks };
   return finishLink(graph, facts.readerDiagnostics, link, prev.bindings, now);
 }
 
@@ -107,40 +171,99 @@ function assetIdsOf(f: CodeFileFacts): string[] {
   return out;
 }
 
-/** True when `next` changes nothing another file's resolution depends on (see relinkCodeFile). */
-function sameOutside(before: CodeFileFacts, next: CodeFileFacts, prev: AnalysisResult): boolean {
-  if (before.language !== next.language) return false;
-  if (before.translators.length || next.translators.length || before.dbtBindings.length || next.dbtBindings.length) return false;
-  const ids = assetIdsOf(next);
-  const old = assetIdsOf(before);
-  if (ids.length !== old.length || ids.some((id, i) => id !== old[i])) return false;
-  if (new Set(ids).size !== ids.length) return false;
-  const graph = prev.graph;
-  for (const id of ids) {
-    if (prev.link.duplicateIds.has(id)) return false;
-    const a = graph.get(id);
-    if (!a || (a.kind !== 'python' && a.kind !== 'ts')) return false;
-    // every edge into the file's assets must come from the file itself
-    for (const e of graph.upstream(id)) if (e.via?.location.file !== before.file) return false;
-  }
-  // a dbt Python model is also a dbt node: its file holds dbt locations and references
-  if (graph.assetsIn(before.file).some((a) => a.kind !== 'python' && a.kind !== 'ts')) return false;
-  if (graph.referencesIn(before.file).some((r) => r.form === 'sql_ref' || r.form === 'sql_source')) return false;
-  // a reference of the file that makes an edge into another file's asset
-  const own = new Set(ids);
-  for (const r of [...before.references, ...next.references]) if (r.owner && !own.has(r.owner)) return false;
-  if (JSON.stringify(before.symbols) === JSON.stringify(next.symbols)) return true;
-  // The same symbols but at other lines (a line added above a partitions definition): fine
-  // unless another file resolved one of them, and holds its old location.
-  if (symbolsText(before) !== symbolsText(next)) return false;
-  // (a resolved definition may be a copy: it is known by the file it points into)
-  const here = (p: { location?: { file: string } } | undefined) => p?.location?.file === before.file;
-  if (prev.bindings.some((b) => here(b.partitions))) return false;
-  for (const a of graph.assets.values()) if (here(a.partitions) && !own.has(a.id)) return false;
-  return true;
+interface PatchPlan {
+  added: Set<string>;
+  removed: Set<string>;
+  /** other code files to re-link: their references named a removed or an added key (by file path) */
+  others: Map<string, CodeFileFacts>;
 }
 
-/** A file's module symbols without their locations. */
-function symbolsText(f: CodeFileFacts): string {
-  return JSON.stringify(f.symbols, (key, value) => (key === 'location' ? undefined : value));
+/** What the patch must do, or undefined when the change reaches further than a patch does. */
+function planPatch(before: CodeFileFacts, next: CodeFileFacts, prev: AnalysisResult, facts: WorkspaceFacts, symbols: SymbolIndex): PatchPlan | undefined {
+  const parts = prev.link;
+  const graph = prev.graph;
+  if (before.language !== next.language) return undefined;
+  if (before.translators.length || next.translators.length || before.dbtBindings.length || next.dbtBindings.length) return undefined;
+  const ids = assetIdsOf(next);
+  const old = assetIdsOf(before);
+  const own = new Set(ids);
+  if (own.size !== ids.length || new Set(old).size !== old.length) return undefined;
+  const oldSet = new Set(old);
+  const added = new Set(ids.filter((id) => !oldSet.has(id)));
+  const removed = new Set(old.filter((id) => !own.has(id)));
+  // a new key already defined elsewhere, or by dbt, makes a duplicate or merges with a source
+  for (const id of added) if (parts.assetIds.has(id) || parts.sourceLocations.has(id)) return undefined;
+  for (const id of [...old]) {
+    if (parts.duplicateIds.has(id)) return undefined;
+    const a = graph.get(id);
+    if (!a || (a.kind !== 'python' && a.kind !== 'ts')) return undefined;
+    // every edge into the file's assets must come from the file itself
+    for (const e of graph.upstream(id)) if (e.via?.location.file !== before.file) return undefined;
+  }
+  for (const id of removed) if (parts.sourceLocations.has(id)) return undefined;
+  // a dbt Python model is also a dbt node: its file holds dbt locations and references
+  if (graph.assetsIn(before.file).some((a) => a.kind !== 'python' && a.kind !== 'ts')) return undefined;
+  if (graph.referencesIn(before.file).some((r) => r.form === 'sql_ref' || r.form === 'sql_source')) return undefined;
+  // a reference of the file that makes an edge into another file's asset
+  for (const r of before.references) if (r.owner && !oldSet.has(r.owner)) return undefined;
+  for (const r of next.references) if (r.owner && !own.has(r.owner)) return undefined;
+  if (!sameSymbolsOutside(before, next, prev, own, facts, symbols)) return undefined;
+
+  const others = new Map<string, CodeFileFacts>();
+  if (added.size || removed.size) {
+    const byFile = new Map(facts.codeFiles.map((f) => [f.file, f]));
+    const other = (file: string): boolean => {
+      if (file === before.file) return true;
+      const f = byFile.get(file);
+      if (!f) return false;
+      others.set(file, f);
+      return true;
+    };
+    for (const id of removed) for (const r of graph.referencesTo(id)) if (!other(r.location.file)) return undefined;
+    for (const [file, list] of parts.unknownByFile) {
+      if (list.some((u) => u.kind === 'key' && added.has(u.wanted)) && !other(file)) return undefined;
+    }
+  }
+  return { added, removed, others };
+}
+
+/**
+ * True when no other file can resolve differently through the file's module
+ * symbols: they are the same; or the same but at other lines and no other
+ * file holds one of its partitions definitions; or only its definitions
+ * changed (an asset function added or renamed) and no other file imports it.
+ */
+function sameSymbolsOutside(
+  before: CodeFileFacts,
+  next: CodeFileFacts,
+  prev: AnalysisResult,
+  own: Set<string>,
+  facts: WorkspaceFacts,
+  symbols: SymbolIndex,
+): boolean {
+  if (JSON.stringify(before.symbols) === JSON.stringify(next.symbols)) return true;
+  const text = (f: CodeFileFacts, withDefinitions: boolean) =>
+    JSON.stringify(f.symbols, (key, value) => (key === 'location' || (!withDefinitions && key === 'definitions') ? undefined : value));
+  if (text(before, false) !== text(next, false)) return false;
+  // a resolved partitions definition may be a copy: it is known by the file it points into
+  const here = (p: { location?: { file: string } } | undefined) => p?.location?.file === before.file;
+  if (prev.bindings.some((b) => here(b.partitions))) return false;
+  for (const a of prev.graph.assets.values()) if (here(a.partitions) && !own.has(a.id)) return false;
+  if (text(before, true) === text(next, true)) return true;
+  return !importedElsewhere(before, facts, symbols);
+}
+
+/** Whether any other code file imports from the module of `file`. */
+function importedElsewhere(file: CodeFileFacts, facts: WorkspaceFacts, symbols: SymbolIndex): boolean {
+  const module = file.symbols.module;
+  for (const f of facts.codeFiles) {
+    if (f.file === file.file) continue;
+    for (const imp of Object.values(f.symbols.imports)) {
+      const target = symbols.module(imp.module);
+      if (target?.file === file.file || target?.symbols.module === module) return true;
+      const sub = symbols.module(`${imp.module}.${imp.name}`);
+      if (sub?.file === file.file) return true;
+    }
+  }
+  return false;
 }

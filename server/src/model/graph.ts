@@ -103,6 +103,45 @@ export class AssetGraph {
     if (next.extent) this.addToFile(next.extent.file, next);
   }
 
+  /** Removes an asset: from the id map, its files' lists, and every edge into or out of it. */
+  removeAsset(asset: Asset): void {
+    this.assets.delete(asset.id);
+    for (const loc of asset.extent ? [...asset.locations, asset.extent] : asset.locations) {
+      const list = this.assetsByFile.get(loc.file);
+      if (!list?.includes(asset)) continue;
+      const rest = list.filter((a) => a !== asset);
+      if (rest.length) {
+        this.assetsByFile.set(loc.file, rest);
+        this.owned?.add(rest);
+      } else this.assetsByFile.delete(loc.file);
+    }
+    this.removeEdgesInto(asset.id);
+    for (const e of this.down.get(asset.id) ?? []) {
+      const ups = (this.up.get(e.to) ?? []).filter((u) => u !== e);
+      if (ups.length) {
+        this.up.set(e.to, ups);
+        this.owned?.add(ups);
+      } else this.up.delete(e.to);
+      const from = this.upFrom.get(e.to);
+      if (from) {
+        const rest = new Set(from);
+        rest.delete(asset.id);
+        this.upFrom.set(e.to, rest);
+        this.owned?.add(rest);
+      }
+    }
+    this.down.delete(asset.id);
+  }
+
+  /** Puts the assets of `file` in this order (the order of the file's definitions). */
+  orderAssetsIn(file: string, order: Asset[]): void {
+    const list = this.assetsByFile.get(file) ?? [];
+    const rank = new Map(order.map((a, i) => [a, i]));
+    const sorted = [...list].sort((a, b) => (rank.get(a) ?? -1) - (rank.get(b) ?? -1));
+    this.assetsByFile.set(file, sorted);
+    this.owned?.add(sorted);
+  }
+
   private addToFile(file: string, asset: Asset): void {
     const list = this.assetsByFile.get(file);
     if (!list) this.writable(this.assetsByFile, file, () => [] as Asset[]).push(asset);

@@ -9,14 +9,16 @@ const DELETED: unique symbol = Symbol('deleted');
  * copy starts from a flattened base again, so lookups stay two probes.
  *
  * Iteration is in the base's insertion order, a changed value in its old
- * place, new keys after; a map built from scratch (no base to share) is a
- * plain Map underneath.
+ * place, new keys after (over a merged copy made once per version); a map
+ * built from scratch (no base to share) is a plain Map underneath.
  */
 export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
   private readonly base: Map<K, V>;
   /** changes over a shared base; undefined when the base is this map's own */
   private readonly delta?: Map<K, V | typeof DELETED>;
   private count: number;
+  /** the merged entries, made on the first iteration after a change (iterating base + delta is slow) */
+  private flat?: Map<K, V>;
 
   constructor(from?: LayeredMap<K, V>) {
     if (!from) {
@@ -25,8 +27,8 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
       return;
     }
     this.count = from.size;
-    if (from.delta && from.delta.size > Math.max(64, from.base.size >> 4)) {
-      this.base = new Map(from.entries());
+    if (from.flat || (from.delta && from.delta.size > Math.max(64, from.base.size >> 4))) {
+      this.base = from.flattened();
       this.delta = new Map();
     } else {
       this.base = from.base;
@@ -55,6 +57,7 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   set(key: K, value: V): this {
+    this.flat = undefined;
     if (!this.delta) {
       this.base.set(key, value);
       return this;
@@ -65,6 +68,7 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   delete(key: K): boolean {
+    this.flat = undefined;
     if (!this.delta) return this.base.delete(key);
     if (!this.has(key)) return false;
     this.count--;
@@ -72,28 +76,33 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
     return true;
   }
 
-  *entries(): IterableIterator<[K, V]> {
+  /** The entries as one Map (never written to: a derived map may take it as its base). */
+  private flattened(): Map<K, V> {
+    if (!this.delta?.size) return this.base;
+    if (this.flat) return this.flat;
     const delta = this.delta;
-    if (!delta?.size) {
-      yield* this.base.entries();
-      return;
-    }
+    const flat = new Map<K, V>();
     for (const [k, v] of this.base) {
-      if (!delta.has(k)) yield [k, v];
+      if (!delta.has(k)) flat.set(k, v);
       else {
         const d = delta.get(k)!;
-        if (d !== DELETED) yield [k, d as V];
+        if (d !== DELETED) flat.set(k, d as V);
       }
     }
-    for (const [k, d] of delta) if (d !== DELETED && !this.base.has(k)) yield [k, d as V];
+    for (const [k, d] of delta) if (d !== DELETED && !this.base.has(k)) flat.set(k, d as V);
+    return (this.flat = flat);
   }
 
-  *keys(): IterableIterator<K> {
-    for (const [k] of this.entries()) yield k;
+  entries(): IterableIterator<[K, V]> {
+    return this.flattened().entries();
   }
 
-  *values(): IterableIterator<V> {
-    for (const [, v] of this.entries()) yield v;
+  keys(): IterableIterator<K> {
+    return this.flattened().keys();
+  }
+
+  values(): IterableIterator<V> {
+    return this.flattened().values();
   }
 
   forEach(fn: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {

@@ -21,8 +21,8 @@ function normal(graph: AssetGraph, diagnostics: Iterable<Diagnostic>, edgeProble
     perFile.push(`to ${id}: ${graph.referencesTo(id).map((r) => JSON.stringify(r.location)).sort().join(',')}`);
   }
   return {
-    ids: [...graph.assets.keys()],
-    assets: [...graph.assets.values()].map((a) => JSON.stringify(a)),
+    ids: [...graph.assets.keys()].sort(),
+    assets: [...graph.assets.values()].map((a) => JSON.stringify(a)).sort(),
     edges: edges.sort(),
     perFile: [...new Set(perFile)].sort(),
     references: [...graph.references()].map((r) => JSON.stringify(r)).sort(),
@@ -73,14 +73,18 @@ for (const [example, minPatched] of [['taxi', 40], ['broken', 15]] as const) {
     const rng = new Rng(20261124);
     let patched = 0;
     let full = 0;
+    /** patched steps where a key was added or removed (other files re-linked, did-you-mean updated) */
+    let patchedKeys = 0;
     for (let step = 0; step < 120; step++) {
       const file = rng.pick(files);
       // most edits move lines or change a reference; now and then the file starts over
       const text = rng.chance(0.1) ? ws.readText(file)! : mutate(texts.get(file)!, rng, ws.snapshot.graph.ids());
       texts.set(file, text);
       ws.setOpenDocument(file, text);
+      const idsBefore = ws.snapshot.graph.ids().join();
       const s = await ws.filesChanged([file]);
       if (ws.lastLink === 'patched') patched++;
+      if (ws.lastLink === 'patched' && s.graph.ids().join() !== idsBefore) patchedKeys++;
       else full++;
       const facts = ws.linkedFacts!;
       const want = analyzeWorkspace(facts);
@@ -93,6 +97,7 @@ for (const [example, minPatched] of [['taxi', 40], ['broken', 15]] as const) {
     // both paths were taken, the patch most of the time
     assert.ok(patched > minPatched, `patched ${patched} of 120`);
     assert.ok(full > 5, `full ${full} of 120`);
+    assert.ok(patchedKeys >= 2, `patched with keys added or removed: ${patchedKeys}`);
   });
 }
 
@@ -109,8 +114,25 @@ test('a change that renames an asset, or touches partitions other files import, 
   assert.equal(ws.snapshot.graph.get('manhattan_stats')!.locations[0].range.start.line, line + 2);
   ws.setOpenDocument(metrics, text.replace('def manhattan_stats', 'def manhattan_statz'));
   await ws.filesChanged([metrics]);
-  assert.equal(ws.lastLink, 'full', 'an asset renamed: full');
+  assert.equal(ws.lastLink, 'full', 'an asset renamed in a module other modules import: full');
   assert.ok(ws.snapshot.graph.get('manhattan_statz'));
+  // the same in a module nothing imports (a new asset in a leaf file): patched, and the
+  // reference elsewhere that named the new key resolves
+  const report = join(root, 'ts', 'zoneReport.ts');
+  const pipes = join(root, 'ts', 'zoneReportPipes.ts');
+  const reportText = ws.readText(report)!;
+  ws.setOpenDocument(report, reportText.replace(/key: ['"]zone_report['"]/, "key: 'zone_reportx'"));
+  await ws.filesChanged([report]);
+  assert.equal(ws.lastLink, 'patched', 'a key renamed in a leaf module');
+  assert.ok(ws.snapshot.graph.get('zone_reportx') && !ws.snapshot.graph.get('zone_report'));
+  assert.ok(
+    (ws.snapshot.diagnostics.get(pipes) ?? []).some((d) => d.code === 'unknown-asset-key' && d.suggestion === 'zone_reportx'),
+    'the Pipes reference to zone_report is now unknown, with the new key as its did-you-mean',
+  );
+  ws.setOpenDocument(report, reportText);
+  await ws.filesChanged([report]);
+  assert.equal(ws.lastLink, 'patched');
+  assert.deepEqual(ws.snapshot.diagnostics.get(pipes) ?? [], []);
   const partitions = join(root, 'defs', 'partitions.py');
   ws.setOpenDocument(partitions, ws.readText(partitions)!.replace('2023-04-01', '2023-05-01'));
   await ws.filesChanged([partitions]);

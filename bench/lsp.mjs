@@ -39,7 +39,7 @@ function positionAt(text, offset) {
 export async function measureLsp(opts) {
   const out = {};
   const t0 = performance.now();
-  const child = spawn(process.execPath, [opts.server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -137,6 +137,12 @@ export async function measureLsp(opts) {
 
     await conn.sendRequest('shutdown');
     await conn.sendNotification('exit');
+    // let it exit on its own (a --cpu-prof run writes its profile then)
+    await new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      const t = setTimeout(resolve, 5000);
+      child.once('exit', () => (clearTimeout(t), resolve()));
+    });
   } catch (err) {
     out.error = `${err?.message ?? err}${stderr ? ` | stderr: ${stderr.slice(-500)}` : ''}`;
   } finally {

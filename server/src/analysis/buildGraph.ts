@@ -158,7 +158,8 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
     if (r.node.resourceType !== 'source') continue;
     const id = r.id;
     const existing = graph.get(id);
-    sourceLocations.set(id, [...(sourceLocations.get(id) ?? []), ...r.node.locations]);
+    const earlier = sourceLocations.get(id);
+    sourceLocations.set(id, earlier ? [...earlier, ...r.node.locations] : r.node.locations);
     if (existing) {
       withSourceLocations(graph, existing, r.node.locations);
     } else {

@@ -41,9 +41,9 @@ export function relinkCodeFile(prev: AnalysisResult, facts: WorkspaceFacts, next
   const parts = prev.link;
   const before = parts.facts.codeFiles.find((f) => f.file === next.file);
   if (!before) return undefined;
-  const symbols = new SymbolIndex(facts.codeFiles);
-  const plan = planPatch(before, next, prev, facts, symbols);
+  const plan = planPatch(before, next, prev, facts);
   if (!plan) return undefined;
+  const symbols = new SymbolIndex(facts.codeFiles);
 
   const graph = prev.graph.derive();
   const origins = new LayeredMap(parts.origins);
@@ -179,7 +179,7 @@ interface PatchPlan {
 }
 
 /** What the patch must do, or undefined when the change reaches further than a patch does. */
-function planPatch(before: CodeFileFacts, next: CodeFileFacts, prev: AnalysisResult, facts: WorkspaceFacts, symbols: SymbolIndex): PatchPlan | undefined {
+function planPatch(before: CodeFileFacts, next: CodeFileFacts, prev: AnalysisResult, facts: WorkspaceFacts): PatchPlan | undefined {
   const parts = prev.link;
   const graph = prev.graph;
   if (before.language !== next.language) return undefined;
@@ -207,7 +207,7 @@ function planPatch(before: CodeFileFacts, next: CodeFileFacts, prev: AnalysisRes
   // a reference of the file that makes an edge into another file's asset
   for (const r of before.references) if (r.owner && !oldSet.has(r.owner)) return undefined;
   for (const r of next.references) if (r.owner && !own.has(r.owner)) return undefined;
-  if (!sameSymbolsOutside(before, next, prev, own, facts, symbols)) return undefined;
+  if (!sameSymbolsOutside(before, next, facts)) return undefined;
 
   const others = new Map<string, CodeFileFacts>();
   if (added.size || removed.size) {
@@ -229,40 +229,29 @@ function planPatch(before: CodeFileFacts, next: CodeFileFacts, prev: AnalysisRes
 
 /**
  * True when no other file can resolve differently through the file's module
- * symbols: they are the same; or the same but at other lines and no other
- * file holds one of its partitions definitions; or only its definitions
- * changed (an asset function added or renamed) and no other file imports it.
+ * symbols: they are the same, or no other file imports the module (names
+ * cross modules only through imports: a partitions definition, a constant,
+ * an asset function named in `deps=` or `materialize([...])`).
  */
-function sameSymbolsOutside(
-  before: CodeFileFacts,
-  next: CodeFileFacts,
-  prev: AnalysisResult,
-  own: Set<string>,
-  facts: WorkspaceFacts,
-  symbols: SymbolIndex,
-): boolean {
+function sameSymbolsOutside(before: CodeFileFacts, next: CodeFileFacts, facts: WorkspaceFacts): boolean {
   if (JSON.stringify(before.symbols) === JSON.stringify(next.symbols)) return true;
-  const text = (f: CodeFileFacts, withDefinitions: boolean) =>
-    JSON.stringify(f.symbols, (key, value) => (key === 'location' || (!withDefinitions && key === 'definitions') ? undefined : value));
-  if (text(before, false) !== text(next, false)) return false;
-  // a resolved partitions definition may be a copy: it is known by the file it points into
-  const here = (p: { location?: { file: string } } | undefined) => p?.location?.file === before.file;
-  if (prev.bindings.some((b) => here(b.partitions))) return false;
-  for (const a of prev.graph.assets.values()) if (here(a.partitions) && !own.has(a.id)) return false;
-  if (text(before, true) === text(next, true)) return true;
-  return !importedElsewhere(before, facts, symbols);
+  return before.symbols.module === next.symbols.module && !importedElsewhere(before, facts);
 }
 
-/** Whether any other code file imports from the module of `file`. */
-function importedElsewhere(file: CodeFileFacts, facts: WorkspaceFacts, symbols: SymbolIndex): boolean {
-  const module = file.symbols.module;
+/**
+ * Whether any other code file may import from the module of `file`. Matches
+ * as SymbolIndex.module does (exact, or a dotted suffix either way, a
+ * package by its `__init__`), but any match counts: it may say yes where the
+ * index would pick another module, never no where it would pick this one.
+ */
+function importedElsewhere(file: CodeFileFacts, facts: WorkspaceFacts): boolean {
+  const names = [file.symbols.module];
+  if (file.symbols.module.endsWith('.__init__')) names.push(file.symbols.module.slice(0, -'.__init__'.length));
+  const refersHere = (m: string) => names.some((n) => n === m || n.endsWith(`.${m}`) || m.endsWith(`.${n}`));
   for (const f of facts.codeFiles) {
     if (f.file === file.file) continue;
     for (const imp of Object.values(f.symbols.imports)) {
-      const target = symbols.module(imp.module);
-      if (target?.file === file.file || target?.symbols.module === module) return true;
-      const sub = symbols.module(`${imp.module}.${imp.name}`);
-      if (sub?.file === file.file) return true;
+      if (refersHere(imp.module) || refersHere(`${imp.module}.${imp.name}`)) return true;
     }
   }
   return false;

@@ -8,18 +8,21 @@ import type { DbtAssetRecord } from './dbtAssets';
  * key is whatever the translator made of it.
  */
 export interface DbtLookup {
-  models: Map<string, DbtAssetRecord[]>;
-  sources: Map<string, DbtAssetRecord[]>;
+  models: Map<string, DbtTarget[]>;
+  sources: Map<string, DbtTarget[]>;
 }
 
+/** What resolving needs of a dbt record: kept with the link, so not the whole record. */
+export type DbtTarget = Pick<DbtAssetRecord, 'node' | 'id'>;
+
 export function buildDbtLookup(records: Iterable<DbtAssetRecord>): DbtLookup {
-  const models = new Map<string, DbtAssetRecord[]>();
-  const sources = new Map<string, DbtAssetRecord[]>();
+  const models = new Map<string, DbtTarget[]>();
+  const sources = new Map<string, DbtTarget[]>();
   for (const r of records) {
     const map = r.node.resourceType === 'source' ? sources : models;
     const name = r.node.resourceType === 'source' ? r.node.sourceName ?? '' : r.node.name;
     const list = map.get(name) ?? [];
-    list.push(r);
+    list.push({ node: r.node, id: r.id });
     map.set(name, list);
   }
   return { models, sources };

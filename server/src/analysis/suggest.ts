@@ -1,30 +1,92 @@
-/** Did-you-mean: the closest candidate within a small edit distance. */
+/**
+ * Did-you-mean. An unknown key is compared with every asset key of the
+ * workspace (100k in a large one, on every save that has one), so the
+ * distance works in two reused rows and gives up as soon as a row is over
+ * the best distance found so far.
+ */
+let rowA = new Uint32Array(64);
+let rowB = new Uint32Array(64);
+
+/** Levenshtein distance of a and b; any value over `limit` is returned as limit + 1. */
 export function editDistance(a: string, b: string, limit = Infinity): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prev = new Array(b.length + 1);
-  let cur = new Array(b.length + 1);
+  if (rowA.length <= b.length) {
+    rowA = new Uint32Array(b.length * 2 + 1);
+    rowB = new Uint32Array(b.length * 2 + 1);
+  }
+  let prev = rowA;
+  let cur = rowB;
   for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
     cur[0] = i;
-    let rowMin = cur[0];
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (cur[j] < rowMin) rowMin = cur[j];
+      const sub = prev[j - 1] + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+      const del = prev[j] + 1;
+      const ins = cur[j - 1] + 1;
+      const v = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
     }
     if (rowMin > limit) return limit + 1;
-    [prev, cur] = [cur, prev];
+    const t = prev;
+    prev = cur;
+    cur = t;
   }
-  return prev[b.length];
+  const d = prev[b.length];
+  return d > limit ? limit + 1 : d;
 }
 
+/** Lower-cased candidates of a set or list seen before (the workspace's keys, asked again on every save). */
+const lowered = new WeakMap<object, { source: string[]; lower: string[] }>();
+
+function candidateLists(candidates: Iterable<string>): { source: string[]; lower: string[] } {
+  const cacheable = candidates instanceof Set || Array.isArray(candidates);
+  const hit = cacheable ? lowered.get(candidates) : undefined;
+  // a Set or array is not changed once linked; a size change still means a different one
+  const size = candidates instanceof Set ? candidates.size : Array.isArray(candidates) ? candidates.length : -1;
+  if (hit && hit.source.length === size) return hit;
+  const source = [...candidates];
+  const made = { source, lower: source.map((c) => c.toLowerCase()) };
+  if (cacheable) lowered.set(candidates, made);
+  return made;
+}
+
+const wordCounts = new Int32Array(128);
+const work = new Int32Array(128);
+
+/**
+ * The candidate nearest to `word` (case-insensitive) within a third of its
+ * length (at least 2); ties go to the smallest. Most candidates are ruled out
+ * before the distance by their length or by the letters they do not share
+ * (each unmatched letter costs at least one edit).
+ */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.max(2, Math.floor(word.length / 3));
+  const w = word.toLowerCase();
+  wordCounts.fill(0);
+  for (let i = 0; i < w.length; i++) wordCounts[w.charCodeAt(i) & 127]++;
+  const { source, lower } = candidateLists(candidates);
   let best: string | undefined;
   let bestD = limit + 1;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase(), bestD);
+  for (let k = 0; k < source.length; k++) {
+    const lc = lower[k];
+    if (Math.abs(lc.length - w.length) > bestD) continue;
+    // letters of the candidate the word does not have, and the other way round: a lower bound
+    work.set(wordCounts);
+    let matched = 0;
+    for (let i = 0; i < lc.length; i++) {
+      const slot = lc.charCodeAt(i) & 127;
+      if (work[slot] > 0) {
+        work[slot]--;
+        matched++;
+      }
+    }
+    if (Math.max(lc.length - matched, w.length - matched) > bestD) continue;
+    const c = source[k];
+    const d = editDistance(w, lc, bestD);
     if (d < bestD || (d === bestD && best !== undefined && c < best)) {
       best = c;
       bestD = d;

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closest, editDistance } from '../../../server/src/analysis/suggest';
+import { Rng } from '../../robust/lib/prng';
+
+/** The textbook full-matrix Levenshtein distance, to check the two-row bounded one against. */
+function reference(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+test('editDistance equals the full-matrix distance, and caps at limit + 1 (seeded strings, long ones included)', () => {
+  const rng = new Rng(11);
+  const word = (n: number) => Array.from({ length: n }, () => 'abcd_'[rng.int(5)]).join('');
+  for (let i = 0; i < 2000; i++) {
+    const a = word(rng.int(i % 100 === 0 ? 150 : 12));
+    const b = word(rng.int(i % 100 === 1 ? 150 : 12));
+    const want = reference(a, b);
+    assert.equal(editDistance(a, b), want, `${a} / ${b}`);
+    const limit = rng.int(4);
+    assert.equal(editDistance(a, b, limit), want <= limit ? want : limit + 1, `${a} / ${b} within ${limit}`);
+  }
+});
+
+test('closest: case-insensitive, nearest within a third of the length, ties to the smallest, nothing when too far', () => {
+  assert.equal(closest('Daily_Metrics', ['daily_metrics', 'daily_metric', 'weekly_metrics']), 'daily_metrics');
+  assert.equal(closest('stg_trip', ['stg_tripz', 'stg_trips', 'stg_zones']), 'stg_trips');
+  assert.equal(closest('stg_trip', ['stg_trips', 'stg_tripz']), 'stg_trips');
+  assert.equal(closest('manhattan_stats', ['taxi_trips', 'taxi_zones']), undefined);
+  assert.equal(closest('ab', ['xyz']), undefined);
+  assert.equal(closest('ab', ['a', 'zzzzz']), 'a');
+});
+
+test('closest with its pruning picks what a brute-force search picks (seeded words, a reused candidate set)', () => {
+  const rng = new Rng(12);
+  const word = (n: number) => Array.from({ length: n }, () => 'abcdeAB_é'[rng.int(9)]).join('');
+  const candidates = new Set(Array.from({ length: 400 }, () => word(3 + rng.int(10))));
+  const list = [...candidates];
+  for (let i = 0; i < 300; i++) {
+    const w = word(2 + rng.int(12));
+    const limit = Math.max(2, Math.floor(w.length / 3));
+    let want: string | undefined;
+    let wantD = Infinity;
+    for (const c of list) {
+      const d = reference(w.toLowerCase(), c.toLowerCase());
+      if (d <= limit && (d < wantD || (d === wantD && c < want!))) {
+        want = c;
+        wantD = d;
+      }
+    }
+    assert.equal(closest(w, candidates), want, w);
+  }
+});

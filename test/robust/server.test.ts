@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
+import { StreamMessageReader } from 'vscode-languageserver-protocol/node';
 import { fuzzServer, formatServerStats, probeAnswers, startTaxiServer } from './lib/fuzzServer';
 import { TestServer } from './lib/lspServer';
 import { diffTrees, snapshotTrees, type TreeSnapshot } from './lib/trees';
@@ -77,8 +77,22 @@ test('malformed JSON-RPC frames on the wire do not stop the server', async () =>
   }
 });
 
-test('$/cancelRequest is honoured: a cancelled request answers RequestCancelled', async () => {
+test('$/cancelRequest is honoured: a request cancelled in the same write answers RequestCancelled', async () => {
   const { copy, server, probe } = await startTaxiServer();
+  // Cancellation is a race by nature: a cancel written after the request may
+  // find it already answered. Writing both frames in one pipe write makes
+  // the server read them together, so the outcome is deterministic; the
+  // answer is read by a second reader on the same stdout.
+  const answers = new Map<string, { error?: { code: number } }>();
+  const reader = new StreamMessageReader(server.proc.stdout!);
+  reader.listen((m) => {
+    const r = m as { id?: unknown; error?: { code: number } };
+    if (typeof r.id === 'string' && r.id.startsWith('cancel-test-')) answers.set(r.id, r);
+  });
+  const frame = (body: object) => {
+    const json = JSON.stringify({ jsonrpc: '2.0', ...body });
+    return `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+  };
   try {
     let cancelled = 0;
     const tries = 20;
@@ -86,22 +100,22 @@ test('$/cancelRequest is honoured: a cancelled request answers RequestCancelled'
       // an edit first, so the request has index work to wait for
       await server.open(probe.file, probe.text, 'python');
       await server.change(probe.file, probe.text + `\n# edit ${i}\n`);
-      const source = new CancellationTokenSource();
-      const p = server.conn.sendRequest('textDocument/references', { textDocument: { uri: TestServer.uri(probe.file) }, position: probe.position, context: { includeDeclaration: true } }, source.token);
-      source.cancel();
-      try {
-        await p;
-      } catch (err) {
-        if ((err as { code?: number }).code === -32800) cancelled++;
-        else throw err;
-      }
+      const id = `cancel-test-${i}`;
+      const params = { textDocument: { uri: TestServer.uri(probe.file) }, position: probe.position, context: { includeDeclaration: true } };
+      server.proc.stdin!.write(frame({ id, method: 'textDocument/references', params }) + frame({ method: '$/cancelRequest', params: { id } }));
+      const started = Date.now();
+      while (!answers.has(id) && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 5));
+      const answer = answers.get(id);
+      assert.ok(answer, `no answer to ${id}`);
+      if (answer.error?.code === -32800) cancelled++;
       await server.close(probe.file);
     }
-    console.log(`cancellation: ${cancelled} of ${tries} requests cancelled right after sending answered RequestCancelled`);
+    console.log(`cancellation: ${cancelled} of ${tries} requests cancelled in the same write answered RequestCancelled`);
     assert.equal(cancelled, tries);
     const ok = await probeAnswers(server, probe);
     assert.ok(ok.completion.includes('daily_metrics'));
   } finally {
+    reader.dispose();
     await server.stop();
     copy.cleanup();
   }

@@ -1,4 +1,4 @@
-import { dirname, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { isInside, type FileSource, type FileStat } from '../sources/fileSource';
 
 /**
@@ -44,9 +44,13 @@ export class ContainedFileSource implements FileSource {
    * outside), so nothing is read through a link that escapes.
    */
   private realPathOf(abs: string): string {
+    // A file that is not itself a link is where its directory really is: one
+    // real path per directory (remembered for a pass) instead of one per file.
+    const parent = dirname(abs);
+    const st = parent !== abs ? this.inner.stat(abs) : undefined;
+    if (st?.isFile && st.isSymlink === false) return join(this.realPathOf(parent), basename(abs));
     const real = this.inner.realPath?.(abs);
     if (real !== undefined) return real;
-    const parent = dirname(abs);
     if (parent === abs) return abs;
     return resolve(this.realPathOf(parent), relative(parent, abs));
   }

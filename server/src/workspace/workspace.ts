@@ -9,6 +9,7 @@ import { readTypeScriptFile } from '../sources/typescript';
 import { readComponentYaml } from '../sources/componentYaml';
 import { DiskFileSource } from './diskFileSource';
 import { ContainedFileSource } from './containedFileSource';
+import { PassMemoFileSource } from './passMemoFileSource';
 import { discover, FileClassifier, toRel, type FileRole } from './discovery';
 import { withDefaults, type WorkspaceSettings } from './settings';
 
@@ -61,6 +62,8 @@ export class AssetWorkspace {
   readonly fs: DiskFileSource;
   /** what every reader sees: `fs` confined to the roots */
   private readonly files: ContainedFileSource;
+  /** stats, listings and real paths remembered while a pass runs */
+  private readonly memo: PassMemoFileSource;
   readonly roots: string[];
   private settings: WorkspaceSettings;
   private classifier: FileClassifier;
@@ -84,7 +87,8 @@ export class AssetWorkspace {
     this.classifier = new FileClassifier(this.settings);
     this.log = opts.log ?? (() => undefined);
     this.fs = opts.fs ?? new DiskFileSource();
-    this.files = new ContainedFileSource(this.fs, this.roots, this.log);
+    this.memo = new PassMemoFileSource(this.fs);
+    this.files = new ContainedFileSource(this.memo, this.roots, this.log);
     this.current = emptySnapshot(this.roots);
   }
 
@@ -98,7 +102,8 @@ export class AssetWorkspace {
   }
 
   private serial<T>(job: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(job, job);
+    const pass = () => this.memo.during(job);
+    const next = this.queue.then(pass, pass);
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -29,7 +29,7 @@ export interface DbtNode {
   fqn: string[];
   /** path relative to the package root (`original_file_path`), for `path:` selectors */
   originalFilePath?: string;
-  /** the manifest's sha256 of the node's file: tells a file merely checked out after the manifest from an edited one */
+  /** the manifest's sha256 of the node's file (its first 16 hex digits): tells a file merely checked out after the manifest from an edited one */
   checksum?: string;
   description?: string;
   group?: string;

@@ -32,9 +32,13 @@ export interface LineageNode {
  * builds a new one (or a `derive()`d copy it then patches), so readers never
  * see a half-updated graph.
  */
+/** Fan-in from which an asset's upstream sources are also kept as a set (see addEdge). */
+const FAN_IN_SET = 16;
+
 export class AssetGraph {
   readonly assets: LayeredMap<string, Asset>;
   private readonly up: LayeredMap<string, Edge[]>;
+  /** the sources of `up`, as a set, for assets with a fan-in of FAN_IN_SET or more */
   private readonly upFrom: LayeredMap<string, Set<string>>;
   private readonly down: LayeredMap<string, Edge[]>;
   private readonly refsByFile: LayeredMap<string, ResolvedReference[]>;
@@ -150,10 +154,19 @@ export class AssetGraph {
 
   addEdge(edge: Edge): void {
     if (edge.from === edge.to) return;
-    // one edge per pair, the first reference wins; a set, since fan-in can be in the thousands
-    const known = this.upFrom.get(edge.to);
-    if (known?.has(edge.from)) return;
-    this.writable(this.upFrom, edge.to, () => new Set<string>()).add(edge.from);
+    // One edge per pair, the first reference wins. Most assets have a few
+    // upstreams, searched in place; a set of sources is kept only from
+    // FAN_IN_SET on, where fan-in in the thousands would make this quadratic.
+    const ups = this.up.get(edge.to);
+    if (ups && ups.length >= FAN_IN_SET) {
+      if (!this.upFrom.has(edge.to)) {
+        const sources = new Set(ups.map((e) => e.from));
+        this.upFrom.set(edge.to, sources);
+        this.owned?.add(sources);
+      }
+      if (this.upFrom.get(edge.to)!.has(edge.from)) return;
+      this.writable(this.upFrom, edge.to, () => new Set<string>()).add(edge.from);
+    } else if (ups?.some((e) => e.from === edge.from)) return;
     this.writable(this.up, edge.to, () => [] as Edge[]).push(edge);
     this.writable(this.down, edge.from, () => [] as Edge[]).push(edge);
   }

@@ -1,5 +1,5 @@
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { isInside, type FileSource, type FileStat } from '../sources/fileSource';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { FileSource, FileStat } from '../sources/fileSource';
 
 /**
  * The one place that keeps every read inside the workspace: a FileSource
@@ -10,6 +10,16 @@ import { isInside, type FileSource, type FileStat } from '../sources/fileSource'
  * Only `stat` passes through unchecked: it opens nothing, and discovery
  * needs it to see that an entry is a link.
  */
+/**
+ * isInside for paths already normalised (resolve, realpath and join give no
+ * `.`/`..` segments and no trailing separator): a prefix test, where
+ * path.relative costs a third of a large project's containment checks.
+ */
+function under(root: string, path: string): boolean {
+  if (!path.startsWith(root)) return false;
+  return path.length === root.length || path[root.length] === sep || root.endsWith(sep);
+}
+
 export class ContainedFileSource implements FileSource {
   private readonly realRoots: string[];
   private readonly refused = new Set<string>();
@@ -32,9 +42,9 @@ export class ContainedFileSource implements FileSource {
   isAllowed(path: string): boolean {
     const abs = resolve(path);
     if (this.exceptions.has(abs)) return true;
-    if (!this.roots.some((r) => isInside(r, abs))) return this.refuse(abs, 'outside the workspace');
+    if (!this.roots.some((r) => under(r, abs))) return this.refuse(abs, 'outside the workspace');
     const real = this.realPathOf(abs);
-    if (!this.realRoots.some((r) => isInside(r, real))) return this.refuse(abs, `a link to ${real}, outside the workspace`);
+    if (!this.realRoots.some((r) => under(r, real))) return this.refuse(abs, `a link to ${real}, outside the workspace`);
     return true;
   }
 

@@ -104,7 +104,10 @@ export class AssetWorkspace {
   private serial<T>(job: () => Promise<T>): Promise<T> {
     const pass = () => this.memo.during(job);
     const next = this.queue.then(pass, pass);
-    this.queue = next.catch(() => undefined);
+    this.queue = next.then(
+      () => undefined,
+      () => undefined,
+    );
     return next;
   }
 

@@ -4,7 +4,7 @@ import type { FileSource, FileStat } from '../fileSource';
 import type { DbtNode, DbtProjectFacts } from '../../model/dbt';
 import type { Diagnostic } from '../../model/diagnostic';
 import { ZERO_RANGE } from '../../model/location';
-import { readManifest, relocateManifestNodes, type ManifestReadResult } from './manifest';
+import { CHECKSUM_PREFIX, readManifest, relocateManifestNodes, type ManifestReadResult } from './manifest';
 import { FileScanMemo } from './scanMemo';
 import { DEFAULT_MAX_FILE_BYTES, DbtResolver, readDbtProjectFiles, walk } from './projectFiles';
 import { parseDbtProjectYml } from './projectYml';
@@ -63,11 +63,15 @@ function countLabel(n: number, one: string, many: string): string {
  * versions and stripped by others (real manifests show both).
  */
 function sameAsChecksum(bytes: Uint8Array, checksum: string): boolean {
-  const hash = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
-  if (hash(bytes) === checksum) return true;
+  // the manifest reader keeps the first 16 hex digits (64 bits) of a sha256
+  const matches = (data: Uint8Array | string): boolean => {
+    const hex = createHash('sha256').update(data).digest('hex');
+    return hex === checksum || (checksum.length === CHECKSUM_PREFIX && hex.startsWith(checksum));
+  };
+  if (matches(bytes)) return true;
   const text = Buffer.from(bytes).toString('utf8');
   const trimmed = text.trim();
-  return trimmed.length !== text.length && hash(trimmed) === checksum;
+  return trimmed.length !== text.length && matches(trimmed);
 }
 
 /** SQL / YAML / CSV files of the project and its packages, with their stats. */

@@ -41,7 +41,8 @@ export interface AnalysisResult {
  */
 export interface LinkParts {
   facts: WorkspaceFacts;
-  assetIds: Set<string>;
+  /** a Set after a full link, a LayeredSet over it after patches */
+  assetIds: ReadonlySet<string>;
   /** ids defined more than once */
   duplicateIds: Set<string>;
   dbt: DbtLookup;
@@ -64,7 +65,7 @@ export interface LinkParts {
 /** What resolving references needs, in a full link and in a one-file re-link alike. */
 export interface LinkContext {
   graph: AssetGraph;
-  assetIds: Set<string>;
+  assetIds: ReadonlySet<string>;
   dbt: DbtLookup;
   modelNames: string[];
   sourceNames: string[];
@@ -466,7 +467,7 @@ export function unknownDiagnostic(
   ref: KeyReference,
   kind: 'key' | 'dbt_ref' | 'dbt_source',
   wanted: string,
-  assetIds: Set<string>,
+  assetIds: ReadonlySet<string>,
   modelNames: string[],
   sourceNames: string[],
 ): Diagnostic {

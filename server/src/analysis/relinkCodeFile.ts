@@ -16,6 +16,7 @@ import {
 } from './buildGraph';
 import { checkEdgesInto, type SelectionGroup } from './partitionChecks';
 import { closest } from './suggest';
+import { LayeredSet } from '../model/layeredSet';
 import { SymbolIndex } from './symbols';
 
 /**
@@ -50,12 +51,7 @@ export function relinkCodeFile(prev: AnalysisResult, facts: WorkspaceFacts, next
   const edgeChecks = new LayeredMap(parts.edgeChecks);
   const unknownByFile = new Map(parts.unknownByFile);
   const selectionsByFile = new Map(parts.selectionsByFile);
-  let assetIds = parts.assetIds;
-  if (plan.added.size || plan.removed.size) {
-    assetIds = new Set(parts.assetIds);
-    for (const id of plan.removed) assetIds.delete(id);
-    for (const id of plan.added) assetIds.add(id);
-  }
+  const assetIds = plan.added.size || plan.removed.size ? LayeredSet.derive(parts.assetIds, plan.added, plan.removed) : parts.assetIds;
   const ctx: LinkContext = {
     graph,
     assetIds,
@@ -247,12 +243,25 @@ function sameSymbolsOutside(before: CodeFileFacts, next: CodeFileFacts, facts: W
 function importedElsewhere(file: CodeFileFacts, facts: WorkspaceFacts): boolean {
   const names = [file.symbols.module];
   if (file.symbols.module.endsWith('.__init__')) names.push(file.symbols.module.slice(0, -'.__init__'.length));
-  const refersHere = (m: string) => names.some((n) => n === m || n.endsWith(`.${m}`) || m.endsWith(`.${n}`));
+  // `a` is `b` or ends with "." + b (no string built: this runs for every import of the workspace)
+  const dottedEnd = (a: string, b: string) => a.length > b.length && a.charCodeAt(a.length - b.length - 1) === 46 && a.endsWith(b);
+  const refersHere = (m: string) => names.some((n) => n === m || dottedEnd(n, m) || dottedEnd(m, n));
   for (const f of facts.codeFiles) {
     if (f.file === file.file) continue;
-    for (const imp of Object.values(f.symbols.imports)) {
-      if (refersHere(imp.module) || refersHere(`${imp.module}.${imp.name}`)) return true;
-    }
+    for (const m of importedModules(f)) if (refersHere(m)) return true;
   }
   return false;
+}
+
+/** Per file facts (never changed once read): the modules its imports may name, `m` and `m.name`. */
+const importedModulesOf = new WeakMap<CodeFileFacts, string[]>();
+
+function importedModules(f: CodeFileFacts): string[] {
+  let out = importedModulesOf.get(f);
+  if (!out) {
+    out = [];
+    for (const imp of Object.values(f.symbols.imports)) out.push(imp.module, `${imp.module}.${imp.name}`);
+    importedModulesOf.set(f, out);
+  }
+  return out;
 }

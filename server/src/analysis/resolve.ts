@@ -38,7 +38,7 @@ function versionMatches(node: DbtNode, version: string | number | undefined): bo
 
 export type Resolution = { resolved: string } | { unresolved: string; kind: 'key' | 'dbt_ref' | 'dbt_source' };
 
-export function resolveTarget(ref: KeyReference, assetIds: Set<string>, dbt: DbtLookup): Resolution {
+export function resolveTarget(ref: KeyReference, assetIds: ReadonlySet<string>, dbt: DbtLookup): Resolution {
   const t = ref.target;
   if (t.kind === 'key') {
     const id = keyId(t.key);

@@ -1,3 +1,5 @@
+import { LayeredSet } from '../model/layeredSet';
+
 /**
  * Did-you-mean. An unknown key is compared with every asset key of the
  * workspace (100k in a large one, on every save that has one), so the
@@ -42,7 +44,7 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
 /** Lower-cased candidates of a set or list seen before (the workspace's keys, asked again on every save). */
 const lowered = new WeakMap<object, { source: string[]; lower: string[] }>();
 
-function candidateLists(candidates: Iterable<string>): { source: string[]; lower: string[] } {
+function candidateLists(candidates: Iterable<string> | ReadonlySet<string>): { source: string[]; lower: string[] } {
   const cacheable = candidates instanceof Set || Array.isArray(candidates);
   const hit = cacheable ? lowered.get(candidates) : undefined;
   // a Set or array is not changed once linked; a size change still means a different one
@@ -68,9 +70,26 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   const w = word.toLowerCase();
   wordCounts.fill(0);
   for (let i = 0; i < w.length; i++) wordCounts[w.charCodeAt(i) & 127]++;
-  const { source, lower } = candidateLists(candidates);
-  let best: string | undefined;
-  let bestD = limit + 1;
+  const found: Nearest = { best: undefined, distance: limit + 1 };
+  if (candidates instanceof LayeredSet) {
+    // the base's lists stay cached across derived sets; its removed keys are skipped
+    const layered = candidates as LayeredSet<string>;
+    nearestIn(w, candidateLists(layered.base), found, layered.removed);
+    nearestIn(w, candidateLists([...layered.added]), found);
+  } else nearestIn(w, candidateLists(candidates), found);
+  return found.distance <= limit ? found.best : undefined;
+}
+
+interface Nearest {
+  best: string | undefined;
+  distance: number;
+}
+
+/** Improves `found` with the candidates nearer to `w` (lower-cased) than it, or as near and smaller. */
+function nearestIn(w: string, lists: { source: string[]; lower: string[] }, found: Nearest, skip?: ReadonlySet<string>): void {
+  const { source, lower } = lists;
+  let best = found.best;
+  let bestD = found.distance;
   for (let k = 0; k < source.length; k++) {
     const lc = lower[k];
     if (Math.abs(lc.length - w.length) > bestD) continue;
@@ -87,10 +106,11 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     if (Math.max(lc.length - matched, w.length - matched) > bestD) continue;
     const c = source[k];
     const d = editDistance(w, lc, bestD);
-    if (d < bestD || (d === bestD && best !== undefined && c < best)) {
+    if ((d < bestD || (d === bestD && best !== undefined && c < best)) && !skip?.has(c)) {
       best = c;
       bestD = d;
     }
   }
-  return bestD <= limit ? best : undefined;
+  found.best = best;
+  found.distance = bestD;
 }

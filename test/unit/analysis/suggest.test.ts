@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closest, editDistance } from '../../../server/src/analysis/suggest';
+import { LayeredSet } from '../../../server/src/model/layeredSet';
 import { Rng } from '../../robust/lib/prng';
 
 /** The textbook full-matrix Levenshtein distance, to check the two-row bounded one against. */
@@ -51,5 +52,25 @@ test('closest with its pruning picks what a brute-force search picks (seeded wor
       }
     }
     assert.equal(closest(w, candidates), want, w);
+  }
+});
+
+test('closest over a LayeredSet picks what it picks over the same keys as a plain Set (removed keys never suggested)', () => {
+  const rng = new Rng(13);
+  const word = (n: number) => Array.from({ length: n }, () => 'abcdeAB_'[rng.int(8)]).join('');
+  const base = new Set(Array.from({ length: 400 }, () => word(3 + rng.int(8))));
+  let layered: ReadonlySet<string> = base;
+  for (let round = 0; round < 40; round++) {
+    const keys = [...layered];
+    const remove = Array.from({ length: 3 }, () => keys[rng.int(keys.length)]);
+    const add = Array.from({ length: 3 }, () => word(3 + rng.int(8)));
+    layered = LayeredSet.derive(layered, add, remove);
+    const plain = new Set(layered);
+    for (let i = 0; i < 20; i++) {
+      // words near a removed key, near an added key, and random ones
+      const w = i % 3 === 0 ? remove[i % 3] : i % 3 === 1 ? add[i % 3] + 'a' : word(2 + rng.int(10));
+      assert.equal(closest(w, layered), closest(w, plain), `round ${round}: ${w}`);
+      if (!plain.has(remove[0])) assert.notEqual(closest(w, layered), remove[0]);
+    }
   }
 });

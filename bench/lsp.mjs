@@ -98,6 +98,8 @@ export async function measureLsp(opts) {
       lat.push(performance.now() - t);
     }
     out.completionN = lat.length;
+    // the slow answers, by position in the run: warm-up, a GC pause, or steady
+    out.completionSlow = lat.flatMap((ms, i) => (ms > 20 ? [[i, Math.round(ms)]] : []));
     out.completionP50 = percentile(lat, 50);
     out.completionP99 = percentile(lat, 99);
 

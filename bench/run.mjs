@@ -221,7 +221,7 @@ const lRows = lspRows.map((r) =>
         String(r.completionItems),
         f0(r.initializeMs),
         f0(r.firstAnswerMs),
-        `${f0(r.completionP50)} / ${f0(r.completionP99)} (n=${r.completionN})`,
+        `${f0(r.completionP50)} / ${f0(r.completionP99)} (n=${r.completionN}, ${r.completionSlow?.length ?? 0} over 20 ms)`,
         r.saveN ? `${f0(r.saveP50)} / ${f0(r.saveP99)} (n=${r.saveN})` : '–',
         `${f0(r.saveNewP50)} / ${f0(r.saveNewP99)} (n=${r.saveNewN})`,
       ],
@@ -274,14 +274,18 @@ const growths = growthKeys.map(([label, rows, key]) => [label, growth(rows, key)
 const superlinear = growths.filter(([, g]) => g > 1.5);
 const targetRows = [
   ['cold index ≤ 1.0× JSON.parse (every manifest)', `worst ${worstIndexRatio.toFixed(1)}×`, ok(worstIndexRatio <= 1)],
-  ['completion p99 ≤ 20 ms, ~100k keys', `${f0(big.completionP99)} ms with ${big.completionItems} items`, ok(big.completionP99 <= 20)],
+  ['completion p99 ≤ 20 ms, ~100k keys', `${f0(big.completionP99)} ms with ${big.completionItems} items; ${big.completionSlow?.length ?? 0} of ${big.completionN} answers over 20 ms (${(big.completionSlow ?? []).map(([i, ms]) => `#${i + 1}: ${ms}`).join(', ') || 'none'})`, ok(big.completionP99 <= 20)],
   [
     'didSave → publishDiagnostics ≤ 50 ms, 5,000 Python files',
-    `edit of an asset: ${f0(py5kLsp.saveP50)} / ${f0(py5kLsp.saveP99)} ms p50 / p99 (python only), ${f0(big.saveP50)} / ${f0(big.saveP99)} with the ${Math.max(...scales) / 1000}k manifest; ` +
-      `a new asset: ${f0(py5kLsp.saveNewP50)} / ${f0(py5kLsp.saveNewP99)}, ${f0(big.saveNewP50)} / ${f0(big.saveNewP99)}`,
-    ok(py5kLsp.saveP99 <= 50 && big.saveP99 <= 50) + (py5kLsp.saveNewP99 <= 50 && big.saveNewP99 <= 50 ? '' : ' edits; ❌ new assets'),
+    `p50 / p99: edit of an asset ${f0(py5kLsp.saveP50)} / ${f0(py5kLsp.saveP99)} ms, a new asset ${f0(py5kLsp.saveNewP50)} / ${f0(py5kLsp.saveNewP99)} ms`,
+    ok(py5kLsp.saveP99 <= 50 && py5kLsp.saveNewP99 <= 50),
   ],
-  ['retained memory ≤ 0.5× manifest bytes', `worst ${worstMem.toFixed(2)}×`, ok(worstMem <= 0.5)],
+  [
+    `the same with a ${Math.max(...scales) / 1000}k-node dbt project too`,
+    `p50 / p99: edit of an asset ${f0(big.saveP50)} / ${f0(big.saveP99)} ms, a new asset ${f0(big.saveNewP50)} / ${f0(big.saveNewP99)} ms`,
+    ok(big.saveP99 <= 50 && big.saveNewP99 <= 50),
+  ],
+  ['retained memory ≤ 0.5× manifest bytes', `worst ${worstMem.toFixed(2)}×; synthetic ${synth.map((r) => `${r.nodes / 1000}k ${(r.retainedHeap / r.manifestBytes).toFixed(2)}×`).join(', ')}`, ok(worstMem <= 0.5)],
   [
     `no quadratic path (per-node cost ${scales.length > 1 ? `${scales[scales.length - 2] / 1000}k → ${scales[scales.length - 1] / 1000}k` : ''} within 1.5×)`,
     growths.map(([label, g]) => `${label} ${g.toFixed(2)}×`).join(', '),

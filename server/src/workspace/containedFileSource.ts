@@ -1,5 +1,17 @@
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { FileSource, FileStat } from '../sources/fileSource';
+import { isInside, type FileSource, type FileStat } from '../sources/fileSource';
+
+/**
+ * isInside for paths already normalised (resolve, realpath and join give no
+ * `.`/`..` segments and no trailing separator): a prefix test, where
+ * path.relative costs a third of a large project's containment checks.
+ */
+function under(root: string, path: string): boolean {
+  // Windows paths compare without case (a drive letter comes either way): path.relative knows how
+  if (process.platform === 'win32') return isInside(root, path);
+  if (!path.startsWith(root)) return false;
+  return path.length === root.length || path[root.length] === sep || root.endsWith(sep);
+}
 
 /**
  * The one place that keeps every read inside the workspace: a FileSource
@@ -10,16 +22,6 @@ import type { FileSource, FileStat } from '../sources/fileSource';
  * Only `stat` passes through unchecked: it opens nothing, and discovery
  * needs it to see that an entry is a link.
  */
-/**
- * isInside for paths already normalised (resolve, realpath and join give no
- * `.`/`..` segments and no trailing separator): a prefix test, where
- * path.relative costs a third of a large project's containment checks.
- */
-function under(root: string, path: string): boolean {
-  if (!path.startsWith(root)) return false;
-  return path.length === root.length || path[root.length] === sep || root.endsWith(sep);
-}
-
 export class ContainedFileSource implements FileSource {
   private readonly realRoots: string[];
   private readonly refused = new Set<string>();

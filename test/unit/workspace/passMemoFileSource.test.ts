@@ -46,9 +46,16 @@ test('containment with remembered directory real paths: links to files or direct
     mkdirSync(join(root, 'inner'));
     writeFileSync(join(root, 'inner', 'target.sql'), 'inner');
     symlinkSync(join(root, 'inner'), join(root, 'models', 'inner_link'));
+    // a sibling whose name starts with the root's: outside, though its path has the root's as a prefix
+    const sibling = `${root}_sibling`;
+    mkdirSync(sibling);
+    writeFileSync(join(sibling, 'near.sql'), 'near');
+    symlinkSync(join(sibling, 'near.sql'), join(root, 'models', 'sibling_link.sql'));
     const memo = new PassMemoFileSource(new DiskFileSource());
     const files = new ContainedFileSource(memo, [root]);
     const check = () => {
+      assert.equal(files.readText(join(sibling, 'near.sql')), undefined);
+      assert.equal(files.readText(join(root, 'models', 'sibling_link.sql')), undefined);
       assert.equal(files.readText(join(root, 'models', 'ok.sql')), 'ok');
       assert.equal(files.readText(join(root, 'models', 'file_link.sql')), undefined);
       assert.equal(files.readText(join(root, 'models', 'dir_link', 'secret.sql')), undefined);
@@ -61,6 +68,7 @@ test('containment with remembered directory real paths: links to files or direct
     });
   } finally {
     rmSync(root, { recursive: true, force: true });
+    rmSync(`${root}_sibling`, { recursive: true, force: true });
     rmSync(outside, { recursive: true, force: true });
   }
 });

@@ -58,10 +58,17 @@ function scalarRange(node: YamlNode | undefined, lines: LineIndex): Range | unde
   return lines.rangeOf(node.range[0], node.range[1]);
 }
 
+/**
+ * An entry as plain values, without `columns`: no reader uses them, and they
+ * are most of a properties file (a description per column), which the scan
+ * memo keeps for the next save (a 43 KB schema.yml held 0.4 MB with them).
+ */
 function plain(node: unknown, doc: Document): Record<string, unknown> {
   try {
     const v = isMap(node) ? yamlToPlain(node, doc) : undefined;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+    const { columns: _columns, ...rest } = v as Record<string, unknown>;
+    return rest;
   } catch {
     return {};
   }

@@ -183,13 +183,13 @@ function planPatch(before: CodeFileFacts, next: CodeFileFacts, prev: AnalysisRes
   const ids = assetIdsOf(next);
   const old = assetIdsOf(before);
   const own = new Set(ids);
-  if (own.size !== ids.length || new Set(old).size !== old.length) return undefined;
   const oldSet = new Set(old);
+  if (own.size !== ids.length || oldSet.size !== old.length) return undefined;
   const added = new Set(ids.filter((id) => !oldSet.has(id)));
   const removed = new Set(old.filter((id) => !own.has(id)));
   // a new key already defined elsewhere, or by dbt, makes a duplicate or merges with a source
   for (const id of added) if (parts.assetIds.has(id) || parts.sourceLocations.has(id)) return undefined;
-  for (const id of [...old]) {
+  for (const id of old) {
     if (parts.duplicateIds.has(id)) return undefined;
     const a = graph.get(id);
     if (!a || (a.kind !== 'python' && a.kind !== 'ts')) return undefined;

@@ -27,14 +27,14 @@ export interface LineageNode {
   repeated?: boolean;
 }
 
+/** Fan-in from which an asset's upstream sources are also kept as a set (see addEdge). */
+const FAN_IN_SET = 16;
+
 /**
  * The one asset graph of a workspace. Immutable once published: a re-index
  * builds a new one (or a `derive()`d copy it then patches), so readers never
  * see a half-updated graph.
  */
-/** Fan-in from which an asset's upstream sources are also kept as a set (see addEdge). */
-const FAN_IN_SET = 16;
-
 export class AssetGraph {
   readonly assets: LayeredMap<string, Asset>;
   private readonly up: LayeredMap<string, Edge[]>;
@@ -87,6 +87,18 @@ export class AssetGraph {
     return copy;
   }
 
+  /** Keeps in the list under `key` what `keep` accepts (in a new list, never the shared one); an emptied list goes. */
+  private filterList<K, T>(map: LayeredMap<K, T[]>, key: K, keep: (item: T) => boolean): void {
+    const list = map.get(key);
+    if (!list) return;
+    const rest = list.filter(keep);
+    if (rest.length === list.length) return;
+    if (rest.length) {
+      map.set(key, rest);
+      this.owned?.add(rest);
+    } else map.delete(key);
+  }
+
   addAsset(asset: Asset): void {
     this.assets.set(asset.id, asset);
     // an asset is added once; only its own locations can repeat a file (a def and its extent)
@@ -110,29 +122,11 @@ export class AssetGraph {
   /** Removes an asset: from the id map, its files' lists, and every edge into or out of it. */
   removeAsset(asset: Asset): void {
     this.assets.delete(asset.id);
-    for (const loc of asset.extent ? [...asset.locations, asset.extent] : asset.locations) {
-      const list = this.assetsByFile.get(loc.file);
-      if (!list?.includes(asset)) continue;
-      const rest = list.filter((a) => a !== asset);
-      if (rest.length) {
-        this.assetsByFile.set(loc.file, rest);
-        this.owned?.add(rest);
-      } else this.assetsByFile.delete(loc.file);
-    }
+    for (const loc of asset.extent ? [...asset.locations, asset.extent] : asset.locations) this.filterList(this.assetsByFile, loc.file, (a) => a !== asset);
     this.removeEdgesInto(asset.id);
     for (const e of this.down.get(asset.id) ?? []) {
-      const ups = (this.up.get(e.to) ?? []).filter((u) => u !== e);
-      if (ups.length) {
-        this.up.set(e.to, ups);
-        this.owned?.add(ups);
-      } else this.up.delete(e.to);
-      const from = this.upFrom.get(e.to);
-      if (from) {
-        const rest = new Set(from);
-        rest.delete(asset.id);
-        this.upFrom.set(e.to, rest);
-        this.owned?.add(rest);
-      }
+      this.filterList(this.up, e.to, (u) => u !== e);
+      if (this.upFrom.has(e.to)) this.writable(this.upFrom, e.to, () => new Set<string>()).delete(asset.id);
     }
     this.down.delete(asset.id);
   }
@@ -147,9 +141,7 @@ export class AssetGraph {
   }
 
   private addToFile(file: string, asset: Asset): void {
-    const list = this.assetsByFile.get(file);
-    if (!list) this.writable(this.assetsByFile, file, () => [] as Asset[]).push(asset);
-    else if (!list.includes(asset)) this.writable(this.assetsByFile, file, () => [] as Asset[]).push(asset);
+    if (!this.assetsByFile.get(file)?.includes(asset)) this.writable(this.assetsByFile, file, () => [] as Asset[]).push(asset);
   }
 
   addEdge(edge: Edge): void {
@@ -175,15 +167,7 @@ export class AssetGraph {
   removeEdgesInto(to: string): void {
     const edges = this.up.get(to);
     if (!edges) return;
-    for (const e of edges) {
-      const downs = this.down.get(e.from);
-      if (!downs) continue;
-      const rest = downs.filter((d) => d !== e);
-      if (rest.length) {
-        this.down.set(e.from, rest);
-        this.owned?.add(rest);
-      } else this.down.delete(e.from);
-    }
+    for (const e of edges) this.filterList(this.down, e.from, (d) => d !== e);
     this.up.delete(to);
     this.upFrom.delete(to);
   }
@@ -200,13 +184,7 @@ export class AssetGraph {
     const gone = new Set<ResolvedReference>(refs);
     const targets = new Set<string>();
     for (const r of refs) if (r.resolved) targets.add(r.resolved);
-    for (const t of targets) {
-      const rest = (this.refsByTarget.get(t) ?? []).filter((r) => !gone.has(r));
-      if (rest.length) {
-        this.refsByTarget.set(t, rest);
-        this.owned?.add(rest);
-      } else this.refsByTarget.delete(t);
-    }
+    for (const t of targets) this.filterList(this.refsByTarget, t, (r) => !gone.has(r));
     this.refsByFile.delete(file);
   }
 

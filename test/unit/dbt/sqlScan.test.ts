@@ -102,3 +102,17 @@ test('Python models: dbt.ref / dbt.source / dbt.config', () => {
   assert.equal(r.config?.materialized, 'table');
   assert.equal(r.config?.schema, 'py');
 });
+
+test('tokens split on any Unicode space; escapes in string literals are resolved; CRLF lines count', () => {
+  const sql = ["{{\u00a0ref(\u2003'a\\'b'\u3000) }}", "{{ config(alias='x\\\\y', tags=['t\\u']) }}", '{{ ref(\t"c")\r\n}}', "{{ source('s', 't') }}"].join('\r\n');
+  const r = scanSqlReferences(sql, F);
+  assert.deepEqual(
+    r.refs.map((x) => x.target.name),
+    ["a'b", 'c'],
+  );
+  assert.equal(sliceRange(sql, r.refs[0].location.range), "a\\'b");
+  assert.deepEqual(r.refs[1].location.range.start, { line: 2, character: 9 });
+  assert.equal(r.config?.alias, 'x\\y');
+  assert.deepEqual(r.config?.tags, ['tu']);
+  assert.deepEqual(r.sources[0].location.range, { start: { line: 4, character: 16 }, end: { line: 4, character: 17 } });
+});

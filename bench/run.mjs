@@ -5,7 +5,7 @@
 //
 //   node bench/run.mjs [--quick]   (--quick: skip the 50k workspace)
 import { execFileSync, execSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,11 +145,22 @@ const py5000 = ensureWorkspace('python-5000', log);
 const ts500 = ensureWorkspace('typescript-500', log);
 const real = stageRealManifests();
 
-// 1. Manifests in-process: cold index, JSON.parse, memory, re-index.
+// 1. Manifests in-process: cold index, JSON.parse, memory, re-index; then a second
+// session (fresh process) that starts from the manifest read the first one kept, as
+// the language server does when a project is reopened with its manifest unchanged.
 const manifestRows = [];
+const keptRoot = join(WORK, 'kept');
+rmSync(keptRoot, { recursive: true, force: true });
+const withReopen = (label, input) => {
+  const keptReadsDir = join(keptRoot, label.replace(/[^\w.-]+/g, '_'));
+  const first = measureIndex({ ...input, keptReadsDir });
+  const reopen = measureIndex({ ...input, keptReadsDir, reopen: true });
+  if (!reopen.usedKeptRead) throw new Error(`${label}: the second session did not use the kept read`);
+  return { ...first, reopenIndexMs: reopen.coldIndexMs, reopenJsonParseMs: reopen.jsonParseMs, reopenRetainedHeap: reopen.retainedHeap };
+};
 for (const r of real) {
   log(`real manifest ${r.name}`);
-  manifestRows.push({ label: `real: ${r.name}`, real: true, ...measureIndex({ root: r.dir, dbtRoot: r.dir, manifest: r.manifest, warmRepeats: 5 }) });
+  manifestRows.push({ label: `real: ${r.name}`, real: true, ...withReopen(r.name, { root: r.dir, dbtRoot: r.dir, manifest: r.manifest, warmRepeats: 5 }) });
 }
 for (const n of scales) {
   const w = ws[n];
@@ -157,7 +168,7 @@ for (const n of scales) {
   manifestRows.push({
     label: `synthetic dbt ${n / 1000}k nodes`,
     nodes: n,
-    ...measureIndex({ root: w.dbt.dir, dbtRoot: w.dbt.dir, manifest: w.dbt.manifest, changeFile: w.dbt.sampleModelFile, warmRepeats: n <= 1000 ? 3 : 0 }),
+    ...withReopen(`synthetic-${n}`, { root: w.dbt.dir, dbtRoot: w.dbt.dir, manifest: w.dbt.manifest, changeFile: w.dbt.sampleModelFile, warmRepeats: n <= 1000 ? 3 : 0 }),
   });
 }
 
@@ -200,6 +211,7 @@ const mRows = manifestRows.map((r) => [
   `${f0(r.coldIndexMs)}${r.origins?.includes('files') ? ' (files¹)' : ''}`,
   f0(r.jsonParseMs),
   ratio(r.coldIndexMs, r.jsonParseMs),
+  r.origins?.includes('files') ? '–' : `${f0(r.reopenIndexMs)} / ${f0(r.reopenJsonParseMs)} = ${ratio(r.reopenIndexMs, r.reopenJsonParseMs)}`,
   f0(r.manifestLoadMs),
   ratio(r.manifestLoadMs, r.jsonParseMs),
   f0(r.readManifestMs),
@@ -235,6 +247,7 @@ const per = (rows, key) => rows.map((r) => (r[key] === undefined ? '–' : f0(r[
 const abs = (rows, key) => rows.map((r) => f0(r[key])).join(' → ');
 const growthRows = [
   ['cold index, dbt only (ms)', abs(synth, 'coldIndexMs'), per(synth, 'coldIndexMs')],
+  ['cold index reopened from the kept read, dbt only (ms)', abs(synth, 'reopenIndexMs'), per(synth, 'reopenIndexMs')],
   ['JSON.parse (ms)', abs(synth, 'jsonParseMs'), per(synth, 'jsonParseMs')],
   ['dbt load, manifest forced (ms)', abs(synth, 'manifestLoadMs'), per(synth, 'manifestLoadMs')],
   ['readManifest alone (ms)', abs(synth, 'readManifestMs'), per(synth, 'readManifestMs')],
@@ -253,7 +266,11 @@ const growthRows = [
 const big = lspSynth.find((r) => r.nodes === Math.max(...scales)) ?? {};
 const py5kLsp = lspRows.find((r) => r.label === 'python 5,000 files') ?? {};
 const worstIndexRatio = Math.max(...manifestRows.map((r) => r.coldIndexMs / r.jsonParseMs));
-const worstMem = Math.max(...manifestRows.map((r) => r.retainedHeap / r.manifestBytes));
+const reopened = manifestRows.filter((r) => r.reopenIndexMs !== undefined && !r.origins?.includes('files'));
+const reopenRatio = (r) => r.reopenIndexMs / r.reopenJsonParseMs;
+const worstReopen = reopened.reduce((w, r) => (!w || reopenRatio(r) > reopenRatio(w) ? r : w), undefined);
+const reopenAtSize = (minBytes) => reopened.filter((r) => r.manifestBytes >= minBytes);
+const worstMem = Math.max(...manifestRows.map((r) => Math.max(r.retainedHeap, r.reopenRetainedHeap ?? 0) / r.manifestBytes));
 /** per-node cost at the largest scale ÷ at the one before (fixed costs dominate at 1k, so 1k is not compared): ~1 = linear */
 const growth = (rows, key) => {
   const xs = rows.filter((r) => r[key] !== undefined && !Number.isNaN(r[key])).map((r) => r[key] / r.nodes);
@@ -261,6 +278,7 @@ const growth = (rows, key) => {
 };
 const growthKeys = [
   ['cold index (dbt)', synth, 'coldIndexMs'],
+  ['reopened index (dbt)', synth, 'reopenIndexMs'],
   ['cold index (dbt+python)', combos, 'coldIndexMs'],
   ['readManifest', synth, 'readManifestMs'],
   ['scan', synth, 'scanMs'],
@@ -273,7 +291,12 @@ const growthKeys = [
 const growths = growthKeys.map(([label, rows, key]) => [label, growth(rows, key)]).filter(([, g]) => !Number.isNaN(g));
 const superlinear = growths.filter(([, g]) => g > 1.5);
 const targetRows = [
-  ['cold index ≤ 1.0× JSON.parse (every manifest)', `worst ${worstIndexRatio.toFixed(1)}×`, ok(worstIndexRatio <= 1)],
+  ['cold index ≤ 1.0× JSON.parse (every manifest), first open', `worst ${worstIndexRatio.toFixed(1)}×; synthetic ${synth.map((r) => `${r.nodes / 1000}k ${(r.coldIndexMs / r.jsonParseMs).toFixed(2)}×`).join(', ')}`, ok(worstIndexRatio <= 1)],
+  [
+    'the same, reopened (the read kept by the last session)',
+    `worst ${worstReopen ? `${reopenRatio(worstReopen).toFixed(1)}× (${worstReopen.label}, ${mb(worstReopen.manifestBytes)} MiB)` : '–'}; every manifest of 10 MiB or more: ${reopenAtSize(10 * 2 ** 20).map((r) => `${r.label.replace('synthetic dbt ', '')} ${reopenRatio(r).toFixed(2)}×`).join(', ') || '–'}`,
+    ok(worstReopen !== undefined && reopenRatio(worstReopen) <= 1),
+  ],
   ['completion p99 ≤ 20 ms, ~100k keys', `${f0(big.completionP99)} ms with ${big.completionItems} items; ${big.completionSlow?.length ?? 0} of ${big.completionN} answers over 20 ms (${(big.completionSlow ?? []).map(([i, ms]) => `#${i + 1}: ${ms}`).join(', ') || 'none'})`, ok(big.completionP99 <= 20)],
   [
     'didSave → publishDiagnostics ≤ 50 ms, 5,000 Python files',
@@ -285,7 +308,11 @@ const targetRows = [
     `p50 / p99: edit of an asset ${f0(big.saveP50)} / ${f0(big.saveP99)} ms, a new asset ${f0(big.saveNewP50)} / ${f0(big.saveNewP99)} ms`,
     ok(big.saveP99 <= 50 && big.saveNewP99 <= 50),
   ],
-  ['retained memory ≤ 0.5× manifest bytes', `worst ${worstMem.toFixed(2)}×; synthetic ${synth.map((r) => `${r.nodes / 1000}k ${(r.retainedHeap / r.manifestBytes).toFixed(2)}×`).join(', ')}`, ok(worstMem <= 0.5)],
+  [
+    'retained memory ≤ 0.5× manifest bytes',
+    `worst ${worstMem.toFixed(2)}× (first open or reopened); synthetic ${synth.map((r) => `${r.nodes / 1000}k ${(r.retainedHeap / r.manifestBytes).toFixed(2)}× / reopened ${((r.reopenRetainedHeap ?? NaN) / r.manifestBytes).toFixed(2)}×`).join(', ')}`,
+    ok(worstMem <= 0.5),
+  ],
   [
     `no quadratic path (per-node cost ${scales.length > 1 ? `${scales[scales.length - 2] / 1000}k → ${scales[scales.length - 1] / 1000}k` : ''} within 1.5×)`,
     growths.map(([label, g]) => `${label} ${g.toFixed(2)}×`).join(', '),
@@ -307,7 +334,7 @@ const report = [
   '## Manifests (in-process, one fresh process per row; cold = first index in that process)',
   '',
   table(
-    ['manifest', 'MiB', 'nodes', 'cold index ms', 'JSON.parse ms', 'index ÷ parse', 'dbt load² ms', 'load ÷ parse', 'readManifest ms', 'readManifest, no files⁴ ms', 'scan⁵ ms', 'scan ÷ parse', 'warm index / parse ms', 'retained heap⁶ MiB', 'heap ÷ bytes', 'RSS MiB', 're-index³ ms'],
+    ['manifest', 'MiB', 'nodes', 'cold index ms', 'JSON.parse ms', 'index ÷ parse', 'reopen⁷: cold index / parse ms', 'dbt load² ms', 'load ÷ parse', 'readManifest ms', 'readManifest, no files⁴ ms', 'scan⁵ ms', 'scan ÷ parse', 'warm index / parse ms', 'retained heap⁶ MiB', 'heap ÷ bytes', 'RSS MiB', 're-index³ ms'],
     mRows,
   ),
   '',
@@ -317,6 +344,7 @@ const report = [
   '⁴ `readManifest` with a file source that has no files: the manifest part without locating nodes in SQL/YAML.',
   '⁵ `scanManifest` (server/src/sources/dbt/manifestScan.ts): the skipping scanner over the bytes, keeping only the fields the reader uses.',
   '⁶ heap (after GC) with the index live minus heap once the workspace is dropped: what the index holds, without code and module caches.',
+  '⁷ a second session in a fresh process, as when the project is reopened: the language server starts from the manifest read it kept (in the editor\'s storage) at the end of the first, and checks it against the manifest\'s and every model file\'s size and mtime instead of reading them; JSON.parse measured in that same process.',
   '',
   '## Code workspaces (in-process)',
   '',

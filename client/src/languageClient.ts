@@ -62,7 +62,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_LANGUAGES.map((language) => ({ scheme: 'file', language })),
     synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: watcher },
-    initializationOptions: readSettings(),
+    // storagePath: the editor's storage for this workspace, where the server keeps manifest reads between sessions
+    initializationOptions: { ...readSettings(), ...(context.storageUri ? { storagePath: context.storageUri.fsPath } : {}) },
     outputChannel: log,
     errorHandler: new RestartingErrorHandler(log),
   };

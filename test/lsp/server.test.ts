@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -529,6 +529,34 @@ describe('server lifecycle', () => {
       await client.stop();
       taxi.cleanup();
       broken.cleanup();
+    }
+  });
+
+  test('initializationOptions.storagePath: the manifest read is kept at shutdown and the next session starts from it', async () => {
+    ensureBundle();
+    const { root, cleanup } = copyExample('taxi');
+    const storage = mkdtempSync(join(tmpdir(), 'asset-lens-storage-'));
+    const start = async () => {
+      const client = new TestClient();
+      await client.initialize(root, { storagePath: storage });
+      return client;
+    };
+    try {
+      const first = await start();
+      const keysBefore = (await first.conn.sendRequest<KeysResult>('assetLens/keys')).map((k) => `${k.key} ${k.location?.uri}`).sort();
+      assert.equal(await first.stop(), 0);
+      assert.ok(readdirSync(storage).some((f) => /^manifest-read-.*\.json$/.test(f)), `kept: ${readdirSync(storage).join(', ')}`);
+      const second = await start();
+      try {
+        await second.waitFor('the kept read used', () => second.logLines.some((l) => /manifest read kept from the last session is current/.test(l)));
+        const keysAfter = (await second.conn.sendRequest<KeysResult>('assetLens/keys')).map((k) => `${k.key} ${k.location?.uri}`).sort();
+        assert.deepEqual(keysAfter, keysBefore);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      cleanup();
+      rmSync(storage, { recursive: true, force: true });
     }
   });
 

@@ -20,6 +20,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { isAbsolute } from 'node:path';
 import { AssetWorkspace } from '../workspace/workspace';
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../workspace/settings';
 import type { Position } from '../model/location';
@@ -92,6 +93,8 @@ export function startLanguageServer(connection: Connection): void {
   let trace: TraceLevel = 'off';
   let capabilities: ClientCapabilities = {};
   let workspace: AssetWorkspace | undefined;
+  /** the client's storage for this workspace (initializationOptions.storagePath): manifest reads are kept there */
+  let storagePath: string | undefined;
   /** Resolves once the initial index is done (or failed): requests wait for it. */
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
@@ -212,7 +215,7 @@ export function startLanguageServer(connection: Connection): void {
   };
 
   const createWorkspace = () => {
-    workspace = new AssetWorkspace({ roots, settings, log });
+    workspace = new AssetWorkspace({ roots, settings, log, keptReadsDir: storagePath });
     for (const doc of documents.all()) {
       const file = uriToPath(doc.uri);
       if (file) workspace.setOpenDocument(file, doc.getText());
@@ -298,6 +301,8 @@ export function startLanguageServer(connection: Connection): void {
     const read = readSettings(params.initializationOptions);
     settings = read.workspace;
     trace = read.trace;
+    const storage = (params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath;
+    storagePath = typeof storage === 'string' && isAbsolute(storage) ? storage : undefined;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -361,12 +366,14 @@ export function startLanguageServer(connection: Connection): void {
     void indexAll('initial index').finally(() => markReady());
   });
 
-  connection.onShutdown(() => {
+  connection.onShutdown(async () => {
     shuttingDown = true;
     if (editTimer) clearTimeout(editTimer);
     if (watchTimer) clearTimeout(watchTimer);
     pendingEdits.clear();
     pendingWatched.clear();
+    // a manifest read not yet kept is written now (the server may not be started again soon)
+    await workspace?.saveKeptReads();
   });
 
   // ----- documents --------------------------------------------------------

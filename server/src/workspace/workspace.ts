@@ -10,6 +10,8 @@ import { readComponentYaml } from '../sources/componentYaml';
 import { DiskFileSource } from './diskFileSource';
 import { ContainedFileSource } from './containedFileSource';
 import { PassMemoFileSource } from './passMemoFileSource';
+import { ManifestReadStore, type KeptReadContext } from './manifestReadStore';
+import type { KeptManifestRead } from '../sources/dbt/manifestReadCodec';
 import { discover, FileClassifier, toRel, type FileRole } from './discovery';
 import { withDefaults, type WorkspaceSettings } from './settings';
 
@@ -80,8 +82,24 @@ export class AssetWorkspace {
   lastLink: 'full' | 'patched' = 'full';
   private queue: Promise<unknown> = Promise.resolve();
   private version = 0;
+  /** manifest reads kept between sessions (the `keptReadsDir` option) */
+  private readonly store?: ManifestReadStore;
+  /** reads the store holds already (loaded from it, or saved) */
+  private readonly stored = new WeakSet<KeptManifestRead>();
+  /** reads to save, by dbt project root */
+  private readonly toStore = new Map<string, { ctx: KeptReadContext; read: KeptManifestRead }>();
+  private storeTimer?: NodeJS.Timeout;
+  /** the save under way, if any: saves run one after the other */
+  private saving: Promise<void> = Promise.resolve();
+  /** kept reads are used by the first index only: a later full index (the command, new settings) reads afresh */
+  private useKeptReads = true;
 
-  constructor(opts: { roots: string[]; settings?: Partial<WorkspaceSettings>; log?: (line: string) => void; fs?: DiskFileSource }) {
+  /**
+   * `keptReadsDir`: a directory of the editor's storage where manifest reads
+   * are kept between sessions (the language server passes it); reopening a
+   * project whose manifest is unchanged then skips reading it.
+   */
+  constructor(opts: { roots: string[]; settings?: Partial<WorkspaceSettings>; log?: (line: string) => void; fs?: DiskFileSource; keptReadsDir?: string }) {
     this.roots = opts.roots.map((r) => resolve(r));
     this.settings = withDefaults(opts.settings);
     this.classifier = new FileClassifier(this.settings);
@@ -90,6 +108,7 @@ export class AssetWorkspace {
     this.memo = new PassMemoFileSource(this.fs);
     this.files = new ContainedFileSource(this.memo, this.roots, this.log);
     this.current = emptySnapshot(this.roots);
+    if (opts.keptReadsDir) this.store = new ManifestReadStore(opts.keptReadsDir, this.log);
   }
 
   get snapshot(): Snapshot {
@@ -134,6 +153,7 @@ export class AssetWorkspace {
         await this.readCodeFile(file);
         step(this.rel(file));
       }
+      this.useKeptReads = false;
       const snap = this.relink();
       this.log(
         `indexed ${snap.graph.assets.size} assets from ${found.dbtProjects.length} dbt project(s), ${found.python.length} Python and ${found.typescript.length} TypeScript file(s) in ${Date.now() - started} ms`,
@@ -236,7 +256,16 @@ export class AssetWorkspace {
     }
     try {
       const cache = this.dbtCaches.get(root) ?? this.dbtCaches.set(root, new DbtProjectCache()).get(root)!;
-      const loaded = await loadDbtProject(root, this.files, { manifestPath: this.manifestPathFor(root), cache });
+      const manifestPath = this.manifestPathFor(root) ?? join(root, 'target', 'manifest.json');
+      const ctx = this.store && this.keptReadContext(root, manifestPath);
+      const kept = ctx && this.useKeptReads && !cache.manifest ? this.store!.load(ctx) : undefined;
+      if (kept) {
+        cache.manifest = kept;
+        this.stored.add(kept);
+      }
+      const loaded = await loadDbtProject(root, this.files, { manifestPath, cache });
+      if (kept && cache.manifest === kept) this.log(`dbt project ${this.rel(root)}: the manifest read kept from the last session is current; the manifest was not read`);
+      if (ctx && cache.manifest && !this.stored.has(cache.manifest)) this.storeSoon(root, ctx, cache.manifest);
       const previous = this.dbt.get(root);
       const broken = loaded.diagnostics.some((d) => d.code === 'manifest-invalid');
       if (reload && broken && previous && previous.facts.origin !== 'files') {
@@ -250,6 +279,34 @@ export class AssetWorkspace {
     } catch (err) {
       this.log(`dbt project ${this.rel(root)}: failed to load: ${(err as Error).message}`);
     }
+  }
+
+  private keptReadContext(root: string, manifestPath: string): KeptReadContext {
+    const st = this.files.stat(join(root, 'dbt_project.yml'));
+    return { root, manifestPath, projectYml: st ? `${st.size}:${st.mtimeMs}` : '' };
+  }
+
+  /** Saves a new manifest read a moment after the index that made it, off the path of the first answers. */
+  private storeSoon(root: string, ctx: KeptReadContext, read: KeptManifestRead): void {
+    this.toStore.set(root, { ctx, read });
+    if (this.storeTimer) return;
+    this.storeTimer = setTimeout(() => void this.saveKeptReads(), 2000);
+    this.storeTimer.unref();
+  }
+
+  /** Writes the manifest reads not yet kept (the server also calls it on shutdown); resolves once written. */
+  saveKeptReads(): Promise<void> {
+    if (this.storeTimer) clearTimeout(this.storeTimer);
+    this.storeTimer = undefined;
+    const store = this.store;
+    const pending = [...this.toStore.values()];
+    this.toStore.clear();
+    if (!store || pending.length === 0) return this.saving;
+    for (const { read } of pending) this.stored.add(read);
+    this.saving = this.saving.then(async () => {
+      for (const { ctx, read } of pending) await store.save(ctx, read);
+    });
+    return this.saving;
   }
 
   /** Re-reads one code file; its facts keep their place in `code` (the link order) when it still has some. */

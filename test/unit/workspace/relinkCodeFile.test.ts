@@ -2,34 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { analyzeWorkspace } from '../../../server/src/analysis/buildGraph';
-import type { AssetGraph, Diagnostic } from '../../../server/src/model';
 import { AssetWorkspace } from '../../../server/src/workspace/workspace';
 import { Rng } from '../../robust/lib/prng';
+import { visibleLink } from './visibleLink';
 
 const EXAMPLES = join(__dirname, '..', '..', '..', '..', 'examples');
-
-/** Everything a user can see of a link, order-free where the graph keeps no order. */
-function normal(graph: AssetGraph, diagnostics: Iterable<Diagnostic>, edgeProblems: Map<string, string>) {
-  const edges: string[] = [];
-  for (const id of graph.assets.keys()) {
-    for (const e of graph.upstream(id)) edges.push(`${e.from}->${e.to} via ${JSON.stringify(e.via ?? null)}`);
-    for (const e of graph.downstream(id)) edges.push(`down ${e.from}->${e.to} via ${JSON.stringify(e.via ?? null)}`);
-  }
-  const perFile: string[] = [];
-  for (const id of graph.assets.keys()) {
-    for (const loc of graph.get(id)!.locations) perFile.push(`${loc.file}: ${graph.assetsIn(loc.file).map((a) => a.id).join(',')}`);
-    perFile.push(`to ${id}: ${graph.referencesTo(id).map((r) => JSON.stringify(r.location)).sort().join(',')}`);
-  }
-  return {
-    ids: [...graph.assets.keys()].sort(),
-    assets: [...graph.assets.values()].map((a) => JSON.stringify(a)).sort(),
-    edges: edges.sort(),
-    perFile: [...new Set(perFile)].sort(),
-    references: [...graph.references()].map((r) => JSON.stringify(r)).sort(),
-    diagnostics: [...diagnostics].map((d) => JSON.stringify(d)).sort(),
-    edgeProblems: [...edgeProblems].map((e) => e.join(' ')).sort(),
-  };
-}
 
 /** One random edit of a file's text: moves lines, breaks or changes keys, adds or removes definitions. */
 function mutate(text: string, rng: Rng, ids: string[]): string {
@@ -89,8 +66,8 @@ for (const [example, minPatched] of [['taxi', 40], ['broken', 15]] as const) {
       const facts = ws.linkedFacts!;
       const want = analyzeWorkspace(facts);
       assert.deepEqual(
-        normal(s.graph, [...s.diagnostics.values()].flat(), s.edgeProblems),
-        normal(want.graph, want.diagnostics, want.edgeProblems),
+        visibleLink(s.graph, [...s.diagnostics.values()].flat(), s.edgeProblems),
+        visibleLink(want.graph, want.diagnostics, want.edgeProblems),
         `step ${step}: ${ws.lastLink} re-link of ${file} differs from a full link`,
       );
     }

@@ -249,10 +249,10 @@ export function manifestObject(bytes: Uint8Array, scanFrom = SCAN_MIN_BYTES): { 
  */
 const EMPTY_LIST: readonly never[] = Object.freeze([]);
 const EMPTY_OBJECT: Json = Object.freeze({});
-function orShared<T>(list: T[]): T[] {
+export function orShared<T>(list: T[]): T[] {
   return list.length === 0 ? (EMPTY_LIST as unknown as T[]) : list;
 }
-function orSharedObject(value: Json): Json {
+export function orSharedObject(value: Json): Json {
   for (const _ in value) return value;
   return EMPTY_OBJECT;
 }
@@ -263,7 +263,7 @@ function orSharedObject(value: Json): Json {
  * starting with the same first line, say), at 120 bytes per range object.
  * Ranges are never mutated once read.
  */
-function shareRanges(nodes: DbtNode[]): void {
+export function shareRanges(nodes: DbtNode[]): void {
   const byValue = new Map<string, Range>();
   const share = (loc: Location | undefined): void => {
     if (!loc) return;

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../../model/diagnostic';
 import { ZERO_RANGE } from '../../model/location';
 import { CHECKSUM_PREFIX, readManifest, relocateManifestNodes, type ManifestReadResult } from './manifest';
 import { FileScanMemo } from './scanMemo';
+import type { KeptManifestRead } from './manifestReadCodec';
 import { DEFAULT_MAX_FILE_BYTES, DbtResolver, readDbtProjectFiles, walk } from './projectFiles';
 import { parseDbtProjectYml } from './projectYml';
 import { isInside, projectDir, relPosix } from './paths';
@@ -30,14 +31,8 @@ export interface LoadDbtProjectOptions {
  */
 export class DbtProjectCache {
   readonly scans = new FileScanMemo();
-  manifest?: {
-    path: string;
-    size: number;
-    mtimeMs: number;
-    result: ManifestReadResult;
-    /** the project files as they were when `result` located its nodes: file → size and mtime */
-    files: Map<string, string>;
-  };
+  /** the last manifest read, with the project files as they were when it located its nodes (file → size and mtime) */
+  manifest?: KeptManifestRead;
 }
 
 /**

@@ -1,0 +1,272 @@
+/**
+ * A manifest read (the reader's nodes, located in their files, and the file
+ * stats they were located against) as compact plain data and back, so the
+ * language server can keep it between sessions: reopening a project whose
+ * manifest has not changed then costs a parse of a file a fifth of the
+ * manifest's size instead of reading the manifest and every model file.
+ *
+ * Every string is written once, in a table, and referred to by index; the
+ * decoded nodes share one string per distinct value, as the reader's do.
+ * Pure: no I/O (server/src/workspace/manifestReadStore.ts keeps the files).
+ */
+import type { DbtNode } from '../../model/dbt';
+import type { Diagnostic } from '../../model/diagnostic';
+import type { Location } from '../../model/location';
+import type { DbtRefTarget, DbtSourceTarget } from '../../model/reference';
+import { orShared, orSharedObject, shareRanges, type ManifestReadResult } from './manifest';
+
+/** Bumped whenever the encoding or what a read holds changes: older data is not decoded. */
+export const MANIFEST_READ_FORMAT = 1;
+
+/** What DbtProjectCache keeps of a manifest read (see project.ts). */
+export interface KeptManifestRead {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  result: ManifestReadResult;
+  /** file → `size:mtime` when the nodes were located */
+  files: Map<string, string>;
+}
+
+type Required = 'uniqueId' | 'resourceType' | 'name' | 'packageName' | 'tags' | 'fqn' | 'dependsOn' | 'refs' | 'sources' | 'locations';
+/**
+ * The optional fields of a node in the order the manifest reader sets them
+ * (same order, same hidden class, same memory): `string` ones go through the
+ * table, `value` ones are written as they are. A field added to DbtNode fails
+ * to compile here until it is listed.
+ */
+const OPTIONAL: Record<Exclude<keyof DbtNode, Required>, 'string' | 'value'> = {
+  sourceName: 'string',
+  configSchema: 'string',
+  alias: 'string',
+  version: 'value',
+  latestVersion: 'value',
+  materialized: 'string',
+  configMeta: 'value',
+  meta: 'value',
+  originalFilePath: 'string',
+  checksum: 'string',
+  description: 'string',
+  group: 'string',
+};
+const OPTIONAL_FIELDS = Object.keys(OPTIONAL) as (keyof typeof OPTIONAL)[];
+
+/** -1: absent */
+type Loc = [file: number, sl: number, sc: number, el: number, ec: number];
+type Ref = [name: number, pkg: number, version: string | number | null, at: Loc | 0];
+type Src = [sourceName: number, table: number, at: Loc | 0];
+type Node = [uid: number, type: number, name: number, pkg: number, tags: number[], fqn: number[], dependsOn: number[], refs: Ref[], sources: Src[], locations: Loc[], extra: Record<string, unknown>];
+
+export interface EncodedManifestRead {
+  format: number;
+  strings: string[];
+  path: number;
+  size: number;
+  mtimeMs: number;
+  /** file, signature, file, signature, … */
+  files: number[];
+  schemaVersion?: number;
+  dbtVersion?: string;
+  diagnostics: Diagnostic[];
+  facts: { root: number; name: number; manifestPath: number; origin: string; log: string[] };
+  nodes: Node[];
+}
+
+/**
+ * Encodes a read a slice of nodes at a time, so a caller can write a 50k-node
+ * read between other work: nodes() in order, then rest(), which carries the
+ * string table the nodes refer to.
+ */
+export class ManifestReadEncoder {
+  private readonly strings: string[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly all: DbtNode[];
+
+  constructor(private readonly read: KeptManifestRead) {
+    if (!read.result.facts) throw new Error('a manifest read without facts is not kept');
+    this.all = read.result.facts.nodes;
+  }
+
+  get nodeCount(): number {
+    return this.all.length;
+  }
+
+  private s(v: string): number {
+    let i = this.index.get(v);
+    if (i === undefined) this.index.set(v, (i = this.strings.push(v) - 1));
+    return i;
+  }
+
+  private loc(l: Location): Loc {
+    return [this.s(l.file), l.range.start.line, l.range.start.character, l.range.end.line, l.range.end.character];
+  }
+
+  /** Nodes [from, to), encoded. */
+  nodes(from: number, to: number): Node[] {
+    const s = (v: string) => this.s(v);
+    const opt = (v: string | undefined): number => (v === undefined ? -1 : s(v));
+    const loc = (l: Location) => this.loc(l);
+    return this.all.slice(from, to).map((n): Node => {
+      const extra: Record<string, unknown> = {};
+      for (const f of OPTIONAL_FIELDS) {
+        const v = n[f];
+        if (v !== undefined) extra[f] = OPTIONAL[f] === 'string' ? s(v as string) : v;
+      }
+      return [
+        s(n.uniqueId),
+        s(n.resourceType),
+        s(n.name),
+        s(n.packageName),
+        n.tags.map(s),
+        n.fqn.map(s),
+        n.dependsOn.map(s),
+        n.refs.map((r) => [s(r.target.name), opt(r.target.package), r.target.version ?? null, r.location ? loc(r.location) : 0]),
+        n.sources.map((c) => [s(c.target.sourceName), opt(c.target.table), c.location ? loc(c.location) : 0]),
+        n.locations.map(loc),
+        extra,
+      ];
+    });
+  }
+
+  /** Everything but the nodes; after every node is encoded (it holds their string table). */
+  rest(): Omit<EncodedManifestRead, 'nodes'> {
+    const { read } = this;
+    const facts = read.result.facts!;
+    const files: number[] = [];
+    for (const [file, sig] of read.files) files.push(this.s(file), this.s(sig));
+    const head = {
+      format: MANIFEST_READ_FORMAT,
+      path: this.s(read.path),
+      size: read.size,
+      mtimeMs: read.mtimeMs,
+      files,
+      ...(read.result.schemaVersion !== undefined ? { schemaVersion: read.result.schemaVersion } : {}),
+      ...(read.result.dbtVersion !== undefined ? { dbtVersion: read.result.dbtVersion } : {}),
+      diagnostics: read.result.diagnostics,
+      facts: { root: this.s(facts.root), name: this.s(facts.name), manifestPath: this.s(facts.manifestPath ?? ''), origin: facts.origin, log: facts.log },
+    };
+    return { ...head, strings: this.strings };
+  }
+}
+
+/** The whole read at once (tests; the store writes slice by slice). */
+export function encodeManifestRead(read: KeptManifestRead): EncodedManifestRead {
+  const encoder = new ManifestReadEncoder(read);
+  const nodes = encoder.nodes(0, encoder.nodeCount);
+  return { ...encoder.rest(), nodes };
+}
+
+class Malformed extends Error {}
+
+const SEVERITIES = new Set(['error', 'warning', 'info']);
+
+/** A reader diagnostic as written (message, code, place), checked field by field. */
+function diagnostic(d: unknown): Diagnostic {
+  const x = d as Diagnostic;
+  const r = x?.location?.range;
+  const ok =
+    typeof x?.message === 'string' &&
+    typeof x.code === 'string' &&
+    SEVERITIES.has(x.severity) &&
+    typeof x.location.file === 'string' &&
+    [r?.start?.line, r?.start?.character, r?.end?.line, r?.end?.character].every((n) => typeof n === 'number');
+  if (!ok) throw new Malformed();
+  return { location: { file: x.location.file, range: { start: { ...r.start }, end: { ...r.end } } }, severity: x.severity, code: x.code, message: x.message };
+}
+
+/** The read back, or undefined when the data is not one this version wrote (another format, damaged). */
+export function decodeManifestRead(data: unknown): KeptManifestRead | undefined {
+  try {
+    return decode(data as EncodedManifestRead);
+  } catch (err) {
+    if (err instanceof Malformed || err instanceof TypeError || err instanceof RangeError) return undefined;
+    throw err;
+  }
+}
+
+function decode(e: EncodedManifestRead): KeptManifestRead | undefined {
+  if (!e || typeof e !== 'object' || e.format !== MANIFEST_READ_FORMAT) return undefined;
+  const strings = e.strings;
+  if (!Array.isArray(strings) || !Array.isArray(e.nodes) || !Array.isArray(e.files)) throw new Malformed();
+  const s = (i: unknown): string => {
+    const v = typeof i === 'number' ? strings[i] : undefined;
+    if (typeof v !== 'string') throw new Malformed();
+    return v;
+  };
+  const num = (v: unknown): number => {
+    if (typeof v !== 'number') throw new Malformed();
+    return v;
+  };
+  const list = <T>(v: unknown, f: (x: unknown) => T): T[] => {
+    if (!Array.isArray(v)) throw new Malformed();
+    return orShared(v.map(f));
+  };
+  const loc = (l: unknown): Location => {
+    if (!Array.isArray(l) || l.length !== 5) throw new Malformed();
+    return { file: s(l[0]), range: { start: { line: num(l[1]), character: num(l[2]) }, end: { line: num(l[3]), character: num(l[4]) } } };
+  };
+  const version = (v: unknown): string | number | undefined => {
+    if (v === null) return undefined;
+    if (typeof v !== 'string' && typeof v !== 'number') throw new Malformed();
+    return v;
+  };
+  const nodes = e.nodes.map((raw): DbtNode => {
+    if (!Array.isArray(raw) || raw.length !== 11) throw new Malformed();
+    const [uid, type, name, pkg, tags, fqn, dependsOn, refs, sources, locations, extra] = raw as Node;
+    const node: DbtNode = {
+      uniqueId: s(uid),
+      resourceType: s(type),
+      name: s(name),
+      packageName: s(pkg),
+      tags: list(tags, s),
+      fqn: list(fqn, s),
+      dependsOn: list(dependsOn, s),
+      refs: list(refs, (r) => {
+        const [n, p, v, at] = r as Ref;
+        const target: DbtRefTarget = { kind: 'dbt_ref', name: s(n) };
+        if (p !== -1) target.package = s(p);
+        const ver = version(v);
+        if (ver !== undefined) target.version = ver;
+        const call: DbtNode['refs'][number] = { target };
+        if (at !== 0) call.location = loc(at);
+        return call;
+      }),
+      sources: list(sources, (c) => {
+        const [n, t, at] = c as Src;
+        const target: DbtSourceTarget = { kind: 'dbt_source', sourceName: s(n) };
+        if (t !== -1) target.table = s(t);
+        const call: DbtNode['sources'][number] = { target };
+        if (at !== 0) call.location = loc(at);
+        return call;
+      }),
+      locations: [],
+    };
+    if (!extra || typeof extra !== 'object') throw new Malformed();
+    for (const f of OPTIONAL_FIELDS) {
+      const v = extra[f];
+      if (v === undefined) continue;
+      if (OPTIONAL[f] === 'string') (node as unknown as Record<string, unknown>)[f] = s(v);
+      else if (f === 'configMeta' || f === 'meta') {
+        if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Malformed();
+        node[f] = orSharedObject(v as Record<string, unknown>);
+      } else if (f === 'version' || f === 'latestVersion') node[f] = version(v);
+      else throw new Malformed();
+    }
+    node.locations = list(locations, loc).slice();
+    return node;
+  });
+  shareRanges(nodes);
+  const files = new Map<string, string>();
+  for (let i = 0; i + 1 < e.files.length; i += 2) files.set(s(e.files[i]), s(e.files[i + 1]));
+  const f = e.facts;
+  if (!f || typeof f !== 'object' || !Array.isArray(f.log) || !Array.isArray(e.diagnostics)) throw new Malformed();
+  if (f.origin !== 'manifest' && f.origin !== 'files' && f.origin !== 'manifest+files') throw new Malformed();
+  const manifestPath = s(f.manifestPath);
+  const result: ManifestReadResult = {
+    facts: { root: s(f.root), name: s(f.name), ...(manifestPath ? { manifestPath } : {}), origin: f.origin, nodes, log: f.log.filter((l) => typeof l === 'string') },
+    diagnostics: e.diagnostics.map(diagnostic),
+  };
+  if (e.schemaVersion !== undefined) result.schemaVersion = num(e.schemaVersion);
+  if (e.dbtVersion !== undefined) result.dbtVersion = typeof e.dbtVersion === 'string' ? e.dbtVersion : undefined;
+  return { path: s(e.path), size: num(e.size), mtimeMs: num(e.mtimeMs), result, files };
+}

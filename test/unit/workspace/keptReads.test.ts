@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AssetWorkspace, type Snapshot } from '../../../server/src/workspace/workspace';
+import { visibleLink } from './visibleLink';
+
+const EXAMPLES = join(__dirname, '..', '..', '..', '..', 'examples');
+const KEPT_USED = /the manifest read kept from the last session is current/;
+
+/** What a user can see of a snapshot, dbt facts included. */
+function seen(s: Snapshot) {
+  return {
+    link: visibleLink(s.graph, [...s.diagnostics.values()].flat(), s.edgeProblems),
+    nodes: s.dbtProjects.flatMap((p) => p.nodes.map((n) => JSON.stringify(n))).sort(),
+    origins: s.dbtProjects.map((p) => p.origin),
+  };
+}
+
+/** One session: a fresh workspace over the roots, as a newly started server makes it. */
+async function session(root: string, keptReadsDir?: string) {
+  const log: string[] = [];
+  const ws = new AssetWorkspace({ roots: [root], keptReadsDir, log: (l) => log.push(l) });
+  const snapshot = await ws.indexAll();
+  return { ws, snapshot, log };
+}
+
+test('a manifest read is kept between sessions outside the workspace, used while current, and a session equals one without it', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
+  const root = join(base, 'taxi');
+  const kept = join(base, 'storage', 'kept');
+  cpSync(join(EXAMPLES, 'taxi'), root, { recursive: true });
+  const project = join(root, 'analytics');
+  const manifest = join(project, 'target', 'manifest.json');
+  try {
+    const listing = () => JSON.stringify(readdirSync(root, { recursive: true }).sort());
+    const before = listing();
+    const first = await session(root, kept);
+    assert.ok(!first.log.some((l) => KEPT_USED.test(l)));
+    await first.ws.saveKeptReads();
+    assert.equal(readdirSync(kept).filter((f) => f.endsWith('.json')).length, 1, 'one kept read');
+    assert.equal(listing(), before, 'nothing written in the workspace');
+
+    // reopened: the kept read is used, and everything equals a session without one
+    const second = await session(root, kept);
+    assert.ok(second.log.some((l) => KEPT_USED.test(l)), second.log.join('\n'));
+    assert.deepEqual(seen(second.snapshot), seen((await session(root)).snapshot));
+    // a full re-index (the command) reads the manifest afresh
+    second.log.length = 0;
+    await second.ws.indexAll();
+    assert.ok(!second.log.some((l) => KEPT_USED.test(l)));
+
+    // a model edited while closed: the kept read still serves, the edit is overlaid
+    appendFileSync(join(project, 'models', 'staging', 'stg_zones.sql'), "\n-- {{ ref('stg_trips') }} edited while closed\n");
+    const third = await session(root, kept);
+    assert.ok(third.log.some((l) => KEPT_USED.test(l)));
+    assert.deepEqual(seen(third.snapshot), seen((await session(root)).snapshot));
+
+    // dbt_project.yml changed: not used
+    appendFileSync(join(project, 'dbt_project.yml'), '\n# edited while closed\n');
+    const fourth = await session(root, kept);
+    assert.ok(fourth.log.some((l) => /not used: dbt_project.yml changed since/.test(l)), fourth.log.join('\n'));
+    assert.deepEqual(seen(fourth.snapshot), seen((await session(root)).snapshot));
+    await fourth.ws.saveKeptReads();
+
+    // a rebuilt manifest (new mtime): read afresh, and the new read replaces the kept one
+    const st = statSync(manifest);
+    utimesSync(manifest, st.atime, new Date(st.mtimeMs + 60_000));
+    const fifth = await session(root, kept);
+    assert.ok(!fifth.log.some((l) => KEPT_USED.test(l)));
+    assert.deepEqual(seen(fifth.snapshot), seen((await session(root)).snapshot));
+    await fifth.ws.saveKeptReads();
+    assert.ok((await session(root, kept)).log.some((l) => KEPT_USED.test(l)));
+
+    // a damaged kept read: not used, said so, nothing else changes
+    const [file] = readdirSync(kept).filter((f) => f.endsWith('.json'));
+    writeFileSync(join(kept, file), '{"engine": ');
+    const sixth = await session(root, kept);
+    assert.ok(sixth.log.some((l) => /not used: unreadable/.test(l)), sixth.log.join('\n'));
+    assert.deepEqual(seen(sixth.snapshot), seen((await session(root)).snapshot));
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('a kept-reads directory that cannot be written costs nothing but the log line', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
+  const root = join(base, 'taxi');
+  cpSync(join(EXAMPLES, 'taxi'), root, { recursive: true });
+  try {
+    // a file where the directory should be
+    const blocked = join(base, 'blocked');
+    writeFileSync(blocked, 'not a directory');
+    const s = await session(root, join(blocked, 'kept'));
+    await s.ws.saveKeptReads();
+    assert.ok(s.log.some((l) => /could not keep the manifest read/.test(l)), s.log.join('\n'));
+    assert.deepEqual(seen((await session(root, join(blocked, 'kept'))).snapshot), seen((await session(root)).snapshot));
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});

@@ -154,6 +154,8 @@ rmSync(keptRoot, { recursive: true, force: true });
 const withReopen = (label, input) => {
   const keptReadsDir = join(keptRoot, label.replace(/[^\w.-]+/g, '_'));
   const first = measureIndex({ ...input, keptReadsDir });
+  // a project read from its files (no usable manifest) has no manifest read to keep
+  if (first.origins?.includes('files')) return first;
   const reopen = measureIndex({ ...input, keptReadsDir, reopen: true });
   if (!reopen.usedKeptRead) throw new Error(`${label}: the second session did not use the kept read`);
   return { ...first, reopenIndexMs: reopen.coldIndexMs, reopenJsonParseMs: reopen.jsonParseMs, reopenRetainedHeap: reopen.retainedHeap };

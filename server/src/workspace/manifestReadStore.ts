@@ -105,3 +105,51 @@ export class ManifestReadStore {
     return undefined;
   }
 }
+
+/**
+ * The workspace's side of the store: reads loaded from it or already saved
+ * are not written again; a new read is saved a moment after the index that
+ * made it (off the path of the first answers), one save after the other.
+ */
+export class KeptManifestReads {
+  private readonly store: ManifestReadStore;
+  private readonly stored = new WeakSet<KeptManifestRead>();
+  /** reads to save, by dbt project root */
+  private readonly pending = new Map<string, { ctx: KeptReadContext; read: KeptManifestRead }>();
+  private timer?: NodeJS.Timeout;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(dir: string, log: (line: string) => void) {
+    this.store = new ManifestReadStore(dir, log);
+  }
+
+  load(ctx: KeptReadContext): KeptManifestRead | undefined {
+    const read = this.store.load(ctx);
+    if (read) this.stored.add(read);
+    return read;
+  }
+
+  /** The read a project now uses: saved soon, unless the store has it. */
+  use(ctx: KeptReadContext, read: KeptManifestRead): void {
+    if (this.stored.has(read)) return;
+    this.pending.set(ctx.root, { ctx, read });
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.save(), 2000);
+    this.timer.unref();
+  }
+
+  /** Writes the reads not yet kept; resolves once they are written (the server calls it on shutdown too). */
+  save(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const { read } of pending) this.stored.add(read);
+    if (pending.length) {
+      this.saving = this.saving.then(async () => {
+        for (const { ctx, read } of pending) await this.store.save(ctx, read);
+      });
+    }
+    return this.saving;
+  }
+}

@@ -10,8 +10,7 @@ import { readComponentYaml } from '../sources/componentYaml';
 import { DiskFileSource } from './diskFileSource';
 import { ContainedFileSource } from './containedFileSource';
 import { PassMemoFileSource } from './passMemoFileSource';
-import { ManifestReadStore, type KeptReadContext } from './manifestReadStore';
-import type { KeptManifestRead } from '../sources/dbt/manifestReadCodec';
+import { KeptManifestReads, type KeptReadContext } from './manifestReadStore';
 import { discover, FileClassifier, toRel, type FileRole } from './discovery';
 import { withDefaults, type WorkspaceSettings } from './settings';
 
@@ -83,14 +82,7 @@ export class AssetWorkspace {
   private queue: Promise<unknown> = Promise.resolve();
   private version = 0;
   /** manifest reads kept between sessions (the `keptReadsDir` option) */
-  private readonly store?: ManifestReadStore;
-  /** reads the store holds already (loaded from it, or saved) */
-  private readonly stored = new WeakSet<KeptManifestRead>();
-  /** reads to save, by dbt project root */
-  private readonly toStore = new Map<string, { ctx: KeptReadContext; read: KeptManifestRead }>();
-  private storeTimer?: NodeJS.Timeout;
-  /** the save under way, if any: saves run one after the other */
-  private saving: Promise<void> = Promise.resolve();
+  private readonly kept?: KeptManifestReads;
   /** kept reads are used by the first index only: a later full index (the command, new settings) reads afresh */
   private useKeptReads = true;
 
@@ -108,7 +100,7 @@ export class AssetWorkspace {
     this.memo = new PassMemoFileSource(this.fs);
     this.files = new ContainedFileSource(this.memo, this.roots, this.log);
     this.current = emptySnapshot(this.roots);
-    if (opts.keptReadsDir) this.store = new ManifestReadStore(opts.keptReadsDir, this.log);
+    if (opts.keptReadsDir) this.kept = new KeptManifestReads(opts.keptReadsDir, this.log);
   }
 
   get snapshot(): Snapshot {
@@ -257,15 +249,12 @@ export class AssetWorkspace {
     try {
       const cache = this.dbtCaches.get(root) ?? this.dbtCaches.set(root, new DbtProjectCache()).get(root)!;
       const manifestPath = this.manifestPathFor(root) ?? join(root, 'target', 'manifest.json');
-      const ctx = this.store && this.keptReadContext(root, manifestPath);
-      const kept = ctx && this.useKeptReads && !cache.manifest ? this.store!.load(ctx) : undefined;
-      if (kept) {
-        cache.manifest = kept;
-        this.stored.add(kept);
-      }
+      const ctx = this.kept && this.keptReadContext(root, manifestPath);
+      const kept = ctx && this.useKeptReads && !cache.manifest ? this.kept!.load(ctx) : undefined;
+      if (kept) cache.manifest = kept;
       const loaded = await loadDbtProject(root, this.files, { manifestPath, cache });
       if (kept && cache.manifest === kept) this.log(`dbt project ${this.rel(root)}: the manifest read kept from the last session is current; the manifest was not read`);
-      if (ctx && cache.manifest && !this.stored.has(cache.manifest)) this.storeSoon(root, ctx, cache.manifest);
+      if (ctx && cache.manifest) this.kept!.use(ctx, cache.manifest);
       const previous = this.dbt.get(root);
       const broken = loaded.diagnostics.some((d) => d.code === 'manifest-invalid');
       if (reload && broken && previous && previous.facts.origin !== 'files') {
@@ -286,27 +275,9 @@ export class AssetWorkspace {
     return { root, manifestPath, projectYml: st ? `${st.size}:${st.mtimeMs}` : '' };
   }
 
-  /** Saves a new manifest read a moment after the index that made it, off the path of the first answers. */
-  private storeSoon(root: string, ctx: KeptReadContext, read: KeptManifestRead): void {
-    this.toStore.set(root, { ctx, read });
-    if (this.storeTimer) return;
-    this.storeTimer = setTimeout(() => void this.saveKeptReads(), 2000);
-    this.storeTimer.unref();
-  }
-
-  /** Writes the manifest reads not yet kept (the server also calls it on shutdown); resolves once written. */
+  /** Writes the manifest reads not yet kept (the server calls it on shutdown); resolves once written. */
   saveKeptReads(): Promise<void> {
-    if (this.storeTimer) clearTimeout(this.storeTimer);
-    this.storeTimer = undefined;
-    const store = this.store;
-    const pending = [...this.toStore.values()];
-    this.toStore.clear();
-    if (!store || pending.length === 0) return this.saving;
-    for (const { read } of pending) this.stored.add(read);
-    this.saving = this.saving.then(async () => {
-      for (const { ctx, read } of pending) await store.save(ctx, read);
-    });
-    return this.saving;
+    return this.kept?.save() ?? Promise.resolve();
   }
 
   /** Re-reads one code file; its facts keep their place in `code` (the link order) when it still has some. */

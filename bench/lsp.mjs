@@ -33,7 +33,9 @@ function positionAt(text, offset) {
 }
 
 /**
- * opts: { server, root, file, completions?: {max, budgetMs}, saves?: {max, budgetMs}, log }
+ * opts: { server, root, file, completions?: {max, budgetMs}, saves?: {max, budgetMs}, log, storagePath?, firstAnswerOnly? }
+ * storagePath: the client's storage (where the server keeps its manifest read); firstAnswerOnly:
+ * stop after the first answer (a reopened session).
  * Returns the figures; never leaves the server running.
  */
 export async function measureLsp(opts) {
@@ -49,7 +51,10 @@ export async function measureLsp(opts) {
       if (diagWaiters[i].test(p)) diagWaiters.splice(i, 1)[0].resolve(performance.now());
     }
   });
-  conn.onNotification('window/logMessage', (p) => opts.log?.(`  [server] ${p.message}`));
+  conn.onNotification('window/logMessage', (p) => {
+    if (/manifest read kept from the last session is current/.test(p.message)) out.usedKeptRead = true;
+    opts.log?.(`  [server] ${p.message}`);
+  });
   conn.onRequest(() => null);
   conn.listen();
   const waitDiagnostics = (test, timeoutMs = 120_000) =>
@@ -72,6 +77,7 @@ export async function measureLsp(opts) {
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'bench' }],
       capabilities: { textDocument: { completion: { completionItem: { snippetSupport: false } }, publishDiagnostics: {} } },
+      ...(opts.storagePath ? { initializationOptions: { storagePath: opts.storagePath } } : {}),
     });
     out.initializeMs = performance.now() - t0;
     await conn.sendNotification('initialized', {});
@@ -87,6 +93,11 @@ export async function measureLsp(opts) {
     const first = await conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: points[0] });
     out.firstAnswerMs = performance.now() - t0;
     out.completionItems = first?.items?.length ?? (Array.isArray(first) ? first.length : 0);
+    if (opts.firstAnswerOnly) {
+      await conn.sendRequest('shutdown');
+      await conn.sendNotification('exit');
+      return out;
+    }
 
     // Completion latency, whole round trip (request, compute, JSON over the pipe, parse).
     const c = opts.completions ?? { max: 200, budgetMs: 60_000 };

@@ -22,6 +22,8 @@ export interface AssetLensApi {
   indexStatus(waitFor?: IndexStatus['state']): Promise<IndexStatus | undefined>;
   listKeys: () => ReturnType<typeof fetchKeys>;
   keyAtCursor: () => Promise<string | undefined>;
+  /** VS Code's storage for this workspace, where the server keeps its manifest reads (none without a folder) */
+  storagePath: string | undefined;
 }
 
 const CURSOR_DEBOUNCE_MS = 150;
@@ -89,6 +91,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AssetL
         : new Promise((resolve) => statusWaiters.push({ state: waitFor, resolve })),
     listKeys: () => fetchKeys(ctx),
     keyAtCursor: () => keyAtCursor(ctx),
+    storagePath: context.storageUri?.fsPath,
   };
   runE2eSuiteIfRequested(api, log);
   return api;

@@ -1,7 +1,7 @@
 // Runs inside a real VS Code (test-electron or code-server) on a temp copy of
 // examples/taxi, with the packaged extension and its language server.
 import * as assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -44,6 +44,20 @@ suite('Asset Lens in VS Code', () => {
     const text = await waitFor('status bar with an asset count', () => (/\$\(database\) \d+ assets?/.test(api.statusBar.item.text) ? api.statusBar.item.text : undefined));
     const n = Number(/(\d+) asset/.exec(text)![1]);
     assert.equal(n, (await api.listKeys()).length);
+  });
+
+  test('the manifest read is kept in VS Code\'s storage for the workspace, not in the workspace', async () => {
+    const storage = api.storagePath;
+    assert.ok(storage, 'VS Code gives the extension a storage directory for an open folder');
+    assert.ok(!storage.startsWith(root), `storage ${storage} is outside the workspace ${root}`);
+    // saved a moment after the first index
+    const kept = await waitFor('a kept manifest read', () => {
+      const files = existsSync(storage) ? readdirSync(storage).filter((f) => /^manifest-read-.*\.json$/.test(f)) : [];
+      return files.length ? files : undefined;
+    }, 20_000);
+    const data = JSON.parse(readFileSync(join(storage, kept[0]), 'utf8'));
+    assert.equal(data.manifestPath, join(root, 'analytics', 'target', 'manifest.json'));
+    assert.ok(data.read.nodes.length > 0);
   });
 
   test('completion inside deps=[ offers daily_metrics', async () => {

@@ -19,6 +19,7 @@ export interface Api {
   listKeys(): Promise<{ key: string; kind: string; badge: string }[]>;
   /** vscode-languageclient's LanguageClient; its server child process is private API, read in one test */
   client: { isRunning(): boolean };
+  storagePath: string | undefined;
 }
 
 export async function activateExtension(): Promise<Api> {

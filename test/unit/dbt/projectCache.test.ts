@@ -165,3 +165,27 @@ test('a kept manifest read is located again where files changed: a removed YAML 
   // the kept read is untouched: the first load's node still says where b was
   assert.equal(b0.locations[1].range.start.line, 3);
 });
+
+test('a rebuilt manifest: model files unchanged since the last read are not read again, and the read equals a fresh one', async () => {
+  const fs = shop();
+  fs.set(`${ROOT}/models/a.sql`, '\n\n  select 1 as id', 100);
+  fs.set(`${ROOT}/models/b.sql`, "-- b\nselect * from {{ ref('a') }} join {{ ref('a') }}", 100);
+  const cache = new DbtProjectCache();
+  await loadDbtProject(ROOT, fs, { cache });
+  const aReads = fs.readCount(`${ROOT}/models/a.sql`);
+  const bReads = fs.readCount(`${ROOT}/models/b.sql`);
+  assert.ok(aReads >= 1 && bReads >= 1, 'the first read opens every model file');
+
+  // dbt rebuilt the manifest; b.sql changed (edited, then the manifest was built from it)
+  fs.set(`${ROOT}/models/b.sql`, "-- b, edited\n\nselect *\nfrom {{ ref('a') }}", 150);
+  fs.set(MANIFEST, manifestJson(), 900);
+  const rebuilt = await loadDbtProject(ROOT, fs, { cache });
+  assert.equal(fs.readCount(`${ROOT}/models/a.sql`), aReads, 'a.sql has the size and mtime it had: not read');
+  assert.ok(fs.readCount(`${ROOT}/models/b.sql`) > bReads, 'b.sql changed: read');
+  const fresh = await loadDbtProject(ROOT, fs, {});
+  assert.deepEqual(rebuilt.facts.nodes, fresh.facts.nodes);
+  const b = rebuilt.facts.nodes.find((n) => n.name === 'b')!;
+  assert.deepEqual(b.refs[0].location?.range, { start: { line: 3, character: 13 }, end: { line: 3, character: 14 } });
+  const a = rebuilt.facts.nodes.find((n) => n.name === 'a')!;
+  assert.deepEqual(a.locations[0].range, { start: { line: 2, character: 2 }, end: { line: 2, character: 16 } });
+});

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { FileSource } from '../fileSource';
+import type { DbtNode } from '../../model/dbt';
 import { ZERO_RANGE, type Location, type Range } from '../../model/location';
 import { indexSchemaYaml, findEntryRange, type SchemaYaml } from './schemaYaml';
 import { fastEntryRange, fastYamlNames, type FastYamlNames } from './yamlNames';
@@ -72,6 +73,8 @@ export class DbtFileLocator {
     readonly packagesDir: string | undefined,
     /** files above this size are never read: their location is the file at 0:0 */
     private readonly maxBytes = 20 * 1024 * 1024,
+    /** model files unchanged since an earlier read, with the node located in each (see ManifestReadOptions) */
+    private readonly previous?: ReadonlyMap<string, DbtNode>,
   ) {
     this.packageDirs = new PackageDirs(packagesDir, fs);
     this.allowedRoots = packagesDir === undefined ? [projectRoot] : [projectRoot, packagesDir];
@@ -135,8 +138,15 @@ export class DbtFileLocator {
     return this.sqlScans.get(file);
   }
 
+  /** The node an earlier read located in this file, when the file has not changed since. */
+  previousNode(file: string): DbtNode | undefined {
+    return this.previous?.get(file);
+  }
+
   /** The file at its first content line; undefined when the file does not exist. */
   fileLocation(file: string): Location | undefined {
+    const before = this.previous?.get(file)?.locations[0];
+    if (before?.file === file) return { file, range: before.range };
     const t = this.text(file);
     if (t === undefined) return this.exists(file) ? { file, range: ZERO_RANGE } : undefined;
     return { file, range: firstContentRange(t) };

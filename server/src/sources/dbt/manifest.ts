@@ -24,6 +24,15 @@ const COLLECTIONS = SCANNED_COLLECTIONS;
 
 type Json = Record<string, unknown>;
 
+export interface ManifestReadOptions {
+  /**
+   * Model SQL files unchanged since an earlier read, each with the node that
+   * read located in it: the file is not read again, its node keeps the same
+   * places (same text, same calls listed: same ranges).
+   */
+  previous?: ReadonlyMap<string, DbtNode>;
+}
+
 export interface ManifestReadResult {
   facts?: DbtProjectFacts;
   diagnostics: Diagnostic[];
@@ -127,18 +136,18 @@ function diag(file: string, code: Diagnostic['code'], severity: Diagnostic['seve
  * over the parsed JSON. Code, compiled code and columns are never copied.
  * Locations come from files under the LOCAL project root (never `root_path`).
  */
-export function readManifest(bytes: Uint8Array, manifestPath: string, projectRoot: string, fs: FileSource): ManifestReadResult {
+export function readManifest(bytes: Uint8Array, manifestPath: string, projectRoot: string, fs: FileSource, opts: ManifestReadOptions = {}): ManifestReadResult {
   const diagnostics: Diagnostic[] = [];
   const parsed = manifestObject(bytes);
   if (!('manifest' in parsed)) {
     diagnostics.push(diag(manifestPath, 'manifest-invalid', 'error', `manifest.json is not valid JSON at byte ${parsed.invalidJsonAt}`));
     return { diagnostics, invalidJsonAt: parsed.invalidJsonAt };
   }
-  return readParsedManifest(parsed.manifest, manifestPath, projectRoot, fs);
+  return readParsedManifest(parsed.manifest, manifestPath, projectRoot, fs, opts);
 }
 
 /** readManifest after the bytes became an object (exported so tests can feed it JSON.parse's result). */
-export function readParsedManifest(manifest: Json, manifestPath: string, projectRoot: string, fs: FileSource): ManifestReadResult {
+export function readParsedManifest(manifest: Json, manifestPath: string, projectRoot: string, fs: FileSource, opts: ManifestReadOptions = {}): ManifestReadResult {
   const diagnostics: Diagnostic[] = [];
   const metadata = isObj(manifest.metadata) ? manifest.metadata : {};
   const schemaVersion = manifestSchemaVersion(metadata);
@@ -157,7 +166,7 @@ export function readParsedManifest(manifest: Json, manifestPath: string, project
 
   const settings = projectSettings(fs, projectRoot);
   const projectName = projectNameOf(manifest, settings?.name);
-  const locator = projectLocator(fs, projectRoot, projectName, settings);
+  const locator = projectLocator(fs, projectRoot, projectName, settings, opts.previous);
 
   // One copy of each repeated string (package names, tags, fqn parts, the ids
   // in depends_on): every occurrence in the manifest is otherwise its own
@@ -338,6 +347,13 @@ function locateCalls(node: DbtNode, locator: DbtFileLocator): void {
   if (node.refs.length === 0 && node.sources.length === 0) return;
   const file = node.locations[0]?.file;
   if (!file || !file.endsWith('.sql')) return;
+  const before = locator.previousNode(file);
+  if (before && sameCalls(before, node)) {
+    // the file has not changed and lists the same calls: the scan would place them where it did
+    node.refs.forEach((r, i) => before.refs[i].location && (r.location = before.refs[i].location));
+    node.sources.forEach((c, i) => before.sources[i].location && (c.location = before.sources[i].location));
+    return;
+  }
   const scan = locator.sqlScan(file);
   if (!scan) return;
   const usedRefs = new Set<number>();
@@ -356,6 +372,17 @@ function locateCalls(node: DbtNode, locator: DbtFileLocator): void {
   }
 }
 
+/** The same ref()/source() targets in the same order. */
+function sameCalls(a: DbtNode, b: DbtNode): boolean {
+  const key = (t: DbtRefTarget | DbtSourceTarget) => JSON.stringify(t);
+  return (
+    a.refs.length === b.refs.length &&
+    a.sources.length === b.sources.length &&
+    a.refs.every((r, i) => key(r.target) === key(b.refs[i].target)) &&
+    a.sources.every((c, i) => key(c.target) === key(b.sources[i].target))
+  );
+}
+
 /** A call in the text names the manifest's target: same model; package and version only where the manifest gives them. */
 function sameRef(call: DbtRefTarget, target: DbtRefTarget): boolean {
   if (call.name !== target.name) return false;
@@ -369,9 +396,15 @@ function projectSettings(fs: FileSource, projectRoot: string) {
   return t === undefined ? undefined : parseDbtProjectYml(t);
 }
 
-function projectLocator(fs: FileSource, projectRoot: string, projectName: string, settings: ReturnType<typeof projectSettings>): DbtFileLocator {
+function projectLocator(
+  fs: FileSource,
+  projectRoot: string,
+  projectName: string,
+  settings: ReturnType<typeof projectSettings>,
+  previous?: ReadonlyMap<string, DbtNode>,
+): DbtFileLocator {
   const packagesDir = projectDir(projectRoot, settings?.packagesInstallPath ?? 'dbt_packages');
-  return new DbtFileLocator(fs, projectRoot, projectName, packagesDir);
+  return new DbtFileLocator(fs, projectRoot, projectName, packagesDir, undefined, previous);
 }
 
 /**

@@ -113,6 +113,28 @@ function newerFiles(stats: Map<string, FileStat>, fs: FileSource, sinceMs: numbe
   return out;
 }
 
+/**
+ * The model SQL files of an earlier read that have not changed since (same
+ * size and mtime, no editor text), each with the one node located in it.
+ */
+function unchangedModelFiles(read: KeptManifestRead, stats: Map<string, FileStat>): Map<string, DbtNode> {
+  const out = new Map<string, DbtNode>();
+  const shared = new Set<string>();
+  for (const node of read.result.facts?.nodes ?? []) {
+    const file = node.locations[0]?.file;
+    if (!file || !file.endsWith('.sql') || shared.has(file)) continue;
+    if (out.has(file)) {
+      // two nodes in one file (rare): left to the scan
+      out.delete(file);
+      shared.add(file);
+      continue;
+    }
+    const st = stats.get(file);
+    if (st && !st.isOverlay && read.files.get(file) === statSignature(st)) out.set(file, node);
+  }
+  return out;
+}
+
 /** What identifies a file's content without reading it (an editor buffer: nothing, see changedSince). */
 function statSignature(st: FileStat): string {
   return `${st.size}:${st.mtimeMs}`;
@@ -192,12 +214,15 @@ export async function loadDbtProject(
     return fromFiles();
   }
 
-  const attempt = (): ManifestReadResult | undefined => {
-    const bytes = fs.readBytes(manifestPath);
-    return bytes === undefined ? undefined : readManifest(bytes, manifestPath, root, fs);
-  };
   const cached = opts.cache?.manifest;
   const unchanged = cached && cached.path === manifestPath && cached.size === st.size && cached.mtimeMs === st.mtimeMs && !st.isOverlay;
+  const stats = projectFileStats(root, fs);
+  const attempt = (): ManifestReadResult | undefined => {
+    const bytes = fs.readBytes(manifestPath);
+    // a rebuilt manifest: the model files that did not change since the last read keep their places
+    const previous = cached ? unchangedModelFiles(cached, stats) : undefined;
+    return bytes === undefined ? undefined : readManifest(bytes, manifestPath, root, fs, { previous });
+  };
   let result = unchanged ? reuse(cached.result) : attempt();
   if (result?.invalidJsonAt !== undefined) {
     // dbt may still be writing it
@@ -224,7 +249,6 @@ export async function loadDbtProject(
     return fromFiles();
   }
 
-  const stats = projectFileStats(root, fs);
   if (unchanged) {
     // The kept read located its nodes in the files as they were then: locate
     // again the nodes whose files changed or went since (the overlay below

@@ -238,6 +238,7 @@ export function startLanguageServer(connection: Connection): void {
         params = undefined as P;
       }
       token ??= { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) };
+      workspace?.noteActivity();
       try {
         // Let a `$/cancelRequest` that arrived with the request be seen first.
         await yieldNow();
@@ -404,6 +405,7 @@ export function startLanguageServer(connection: Connection): void {
     if (justOpened.delete(e.document.uri)) return;
     const file = uriToPath(e.document.uri);
     if (!file || !workspace || shuttingDown) return;
+    workspace.noteActivity();
     workspace.setOpenDocument(file, e.document.getText());
     pendingEdits.add(file);
     if (editTimer) clearTimeout(editTimer);

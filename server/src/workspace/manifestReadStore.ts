@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeManifestRead, ManifestReadEncoder, type KeptManifestRead } from '../sources/dbt/manifestReadCodec';
 
@@ -17,8 +17,10 @@ function engineIdentity(): string {
 }
 const ENGINE = engineIdentity();
 
-/** Nodes encoded between two turns of the event loop while saving (about 10 ms of work). */
-const SAVE_SLICE = 1000;
+/** Nodes (or table strings) encoded and written at once while saving: about a millisecond of work. */
+const SAVE_PIECE = 50;
+/** Work done before the event loop is given back while saving. */
+const SAVE_TURN_MS = 1;
 
 /** A kept read larger than this is not loaded (the largest manifest read is far smaller). */
 const MAX_KEPT_BYTES = 512 * 1024 * 1024;
@@ -70,29 +72,52 @@ export class ManifestReadStore {
   }
 
   /**
-   * Writes a read, encoding a slice of nodes per turn of the event loop: a
-   * 50k-node read takes about a second to encode, and requests keep being
-   * answered meanwhile.
+   * Writes a read a little at a time: a 50k-node read takes about a second
+   * to encode, and requests keep being answered meanwhile (the event loop is
+   * given back every millisecond, and `wait` may hold the work off longer;
+   * each piece goes straight to the file).
    */
-  async save(ctx: KeptReadContext, read: KeptManifestRead): Promise<void> {
+  async save(ctx: KeptReadContext, read: KeptManifestRead, wait: () => Promise<void> = async () => undefined): Promise<void> {
     const file = this.fileOf(ctx);
     const tmp = `${file}.${process.pid}.tmp`;
+    let fd: number | undefined;
     try {
       const encoder = new ManifestReadEncoder(read);
-      const slices: string[] = [];
-      for (let i = 0; i < encoder.nodeCount; i += SAVE_SLICE) {
-        // each slice as the members of a JSON array, joined below into one
-        slices.push(JSON.stringify(encoder.nodes(i, i + SAVE_SLICE)).slice(1, -1));
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      const rest = JSON.stringify(encoder.rest());
-      const header = JSON.stringify({ engine: ENGINE, root: ctx.root, manifestPath: ctx.manifestPath, projectYml: ctx.projectYml });
       mkdirSync(this.dir, { recursive: true });
-      writeFileSync(tmp, `${header.slice(0, -1)},"read":{"nodes":[${slices.join(',')}],${rest.slice(1)}}`);
+      fd = openSync(tmp, 'w');
+      const out = fd;
+      const write = (text: string) => writeSync(out, text);
+      let turn = performance.now();
+      const pause = async () => {
+        if (performance.now() - turn < SAVE_TURN_MS) return;
+        await new Promise((resolve) => setImmediate(resolve));
+        await wait();
+        turn = performance.now();
+      };
+      // a JSON array written piece by piece: each piece is the members of a smaller one
+      const writeMembers = async <T>(count: number, piece: (from: number, to: number) => T[]) => {
+        for (let i = 0; i < count; i += SAVE_PIECE) {
+          write((i ? ',' : '') + JSON.stringify(piece(i, Math.min(i + SAVE_PIECE, count))).slice(1, -1));
+          await pause();
+        }
+      };
+      const header = JSON.stringify({ engine: ENGINE, root: ctx.root, manifestPath: ctx.manifestPath, projectYml: ctx.projectYml });
+      write(`${header.slice(0, -1)},"read":{"nodes":[`);
+      await writeMembers(encoder.nodeCount, (from, to) => encoder.nodes(from, to));
+      write('],"files":[');
+      await writeMembers(encoder.fileCount, (from, to) => encoder.files(from, to));
+      // last: the string table is complete only once every node and file is encoded
+      write(`],${JSON.stringify(encoder.rest()).slice(1, -1)},"strings":[`);
+      const strings = encoder.strings;
+      await writeMembers(strings.length, (from, to) => strings.slice(from, to));
+      write(']}}');
+      closeSync(fd);
+      fd = undefined;
       renameSync(tmp, file);
     } catch (err) {
       this.log(`could not keep the manifest read in ${this.dir}: ${(err as Error).message}`);
       try {
+        if (fd !== undefined) closeSync(fd);
         unlinkSync(tmp);
       } catch {
         // never written
@@ -106,12 +131,20 @@ export class ManifestReadStore {
   }
 }
 
+/** A save waits while the editor asks for things (requests, edits) until it has been quiet this long. */
+const QUIET_MS = 750;
+
 /**
  * The workspace's side of the store: reads loaded from it or already saved
- * are not written again; a new read is saved a moment after the index that
- * made it (off the path of the first answers), one save after the other.
+ * are not written again; a new read is saved once the editor is quiet after
+ * the index that made it (encoding a 50k-node read interleaved with requests
+ * would slow each of them), one save after the other.
  */
 export class KeptManifestReads {
+  /** no background save work before this time (Date.now()) */
+  private quietFrom = 0;
+  /** write without waiting for quiet (shutdown, tests) */
+  private now = false;
   private readonly store: ManifestReadStore;
   private readonly stored = new WeakSet<KeptManifestRead>();
   /** reads to save, by dbt project root */
@@ -133,13 +166,30 @@ export class KeptManifestReads {
   use(ctx: KeptReadContext, read: KeptManifestRead): void {
     if (this.stored.has(read)) return;
     this.pending.set(ctx.root, { ctx, read });
+    this.holdOff();
     if (this.timer) return;
-    this.timer = setTimeout(() => void this.save(), 2000);
+    this.timer = setTimeout(() => void this.write(), QUIET_MS);
     this.timer.unref();
   }
 
-  /** Writes the reads not yet kept; resolves once they are written (the server calls it on shutdown too). */
+  /** The editor is busy: background saving waits until it has been quiet for a moment. */
+  holdOff(): void {
+    this.quietFrom = Date.now() + QUIET_MS;
+  }
+
+  /** Writes the reads not yet kept, now; resolves once they are written (shutdown, tests). */
   save(): Promise<void> {
+    this.now = true;
+    return this.write().finally(() => (this.now = false));
+  }
+
+  private readonly waitForQuiet = async (): Promise<void> => {
+    while (!this.now && Date.now() < this.quietFrom) {
+      await new Promise((resolve) => setTimeout(resolve, this.quietFrom - Date.now()).unref());
+    }
+  };
+
+  private write(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const pending = [...this.pending.values()];
@@ -147,7 +197,10 @@ export class KeptManifestReads {
     for (const { read } of pending) this.stored.add(read);
     if (pending.length) {
       this.saving = this.saving.then(async () => {
-        for (const { ctx, read } of pending) await this.store.save(ctx, read);
+        for (const { ctx, read } of pending) {
+          await this.waitForQuiet();
+          await this.store.save(ctx, read, this.waitForQuiet);
+        }
       });
     }
     return this.saving;

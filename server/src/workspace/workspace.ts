@@ -275,9 +275,14 @@ export class AssetWorkspace {
     return { root, manifestPath, projectYml: st ? `${st.size}:${st.mtimeMs}` : '' };
   }
 
-  /** Writes the manifest reads not yet kept (the server calls it on shutdown); resolves once written. */
+  /** Writes the manifest reads not yet kept, now (the server calls it on shutdown); resolves once written. */
   saveKeptReads(): Promise<void> {
     return this.kept?.save() ?? Promise.resolve();
+  }
+
+  /** The editor asked for something: work that can wait (saving a kept read) waits. */
+  noteActivity(): void {
+    this.kept?.holdOff();
   }
 
   /** Re-reads one code file; its facts keep their place in `code` (the link order) when it still has some. */

@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssetWorkspace, type Snapshot } from '../../../server/src/workspace/workspace';
 import { visibleLink } from './visibleLink';
+import { DbtProjectCache, loadDbtProject } from '../../../server/src/sources/dbt/project';
+import { DiskFileSource } from '../../../server/src/workspace/diskFileSource';
+import { KeptManifestReads } from '../../../server/src/workspace/manifestReadStore';
 
 const EXAMPLES = join(__dirname, '..', '..', '..', '..', 'examples');
 const KEPT_USED = /the manifest read kept from the last session is current/;
@@ -96,6 +99,34 @@ test('a kept-reads directory that cannot be written costs nothing but the log li
     await s.ws.saveKeptReads();
     assert.ok(s.log.some((l) => /could not keep the manifest read/.test(l)), s.log.join('\n'));
     assert.deepEqual(seen((await session(root, join(blocked, 'kept'))).snapshot), seen((await session(root)).snapshot));
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('a kept read is saved once the editor has been quiet for a moment, never while it keeps asking', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
+  try {
+    const project = join(EXAMPLES, 'taxi', 'analytics');
+    const cache = new DbtProjectCache();
+    await loadDbtProject(project, new DiskFileSource(), { cache });
+    assert.ok(cache.manifest);
+    const dir = join(base, 'kept');
+    const kept = new KeptManifestReads(dir, () => undefined);
+    const written = () => existsSync(dir) && readdirSync(dir).some((f) => /^manifest-read-.*\.json$/.test(f));
+    kept.use({ root: project, manifestPath: cache.manifest.path, projectYml: 'x' }, cache.manifest);
+    // busy for 1.5 s: a request every 100 ms
+    const started = Date.now();
+    while (Date.now() - started < 1500) {
+      kept.holdOff();
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(written(), false, `written while busy, after ${Date.now() - started} ms`);
+    }
+    // quiet: written within a few seconds
+    const quiet = Date.now();
+    while (!written() && Date.now() - quiet < 5000) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(written(), 'written once quiet');
+    assert.ok(Date.now() - quiet >= 500, 'not before the quiet period');
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

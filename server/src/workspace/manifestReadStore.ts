@@ -22,6 +22,8 @@ const SAVE_PIECE = 50;
 /** Work done before the event loop is given back while saving. */
 const SAVE_TURN_MS = 1;
 
+class Interrupted extends Error {}
+
 /** A kept read larger than this is not loaded (the largest manifest read is far smaller). */
 const MAX_KEPT_BYTES = 512 * 1024 * 1024;
 
@@ -74,10 +76,12 @@ export class ManifestReadStore {
   /**
    * Writes a read a little at a time: a 50k-node read takes about a second
    * to encode, and requests keep being answered meanwhile (the event loop is
-   * given back every millisecond, and `wait` may hold the work off longer;
-   * each piece goes straight to the file).
+   * given back every millisecond; each piece goes straight to the file).
+   * When `goOn` says no at one of those turns, the save stops and leaves
+   * nothing behind (`interrupted`): a half-done save would hold its string
+   * table, tens of MB at 50k nodes, for as long as it waited.
    */
-  async save(ctx: KeptReadContext, read: KeptManifestRead, wait: () => Promise<void> = async () => undefined): Promise<void> {
+  async save(ctx: KeptReadContext, read: KeptManifestRead, goOn: () => boolean = () => true): Promise<'saved' | 'interrupted' | 'failed'> {
     const file = this.fileOf(ctx);
     const tmp = `${file}.${process.pid}.tmp`;
     let fd: number | undefined;
@@ -91,7 +95,7 @@ export class ManifestReadStore {
       const pause = async () => {
         if (performance.now() - turn < SAVE_TURN_MS) return;
         await new Promise((resolve) => setImmediate(resolve));
-        await wait();
+        if (!goOn()) throw new Interrupted();
         turn = performance.now();
       };
       // a JSON array written piece by piece: each piece is the members of a smaller one
@@ -114,14 +118,16 @@ export class ManifestReadStore {
       closeSync(fd);
       fd = undefined;
       renameSync(tmp, file);
+      return 'saved';
     } catch (err) {
-      this.log(`could not keep the manifest read in ${this.dir}: ${(err as Error).message}`);
+      if (!(err instanceof Interrupted)) this.log(`could not keep the manifest read in ${this.dir}: ${(err as Error).message}`);
       try {
         if (fd !== undefined) closeSync(fd);
         unlinkSync(tmp);
       } catch {
         // never written
       }
+      return err instanceof Interrupted ? 'interrupted' : 'failed';
     }
   }
 
@@ -172,9 +178,13 @@ export class KeptManifestReads {
     this.timer.unref();
   }
 
-  /** The editor is busy: background saving waits until it has been quiet for a moment. */
+  /** The editor is busy: background saving waits (or stops, to start again) until it has been quiet for a moment. */
   holdOff(): void {
     this.quietFrom = Date.now() + QUIET_MS;
+  }
+
+  private quiet(): boolean {
+    return this.now || Date.now() >= this.quietFrom;
   }
 
   /** Writes the reads not yet kept, now; resolves once they are written (shutdown, tests). */
@@ -197,9 +207,14 @@ export class KeptManifestReads {
     for (const { read } of pending) this.stored.add(read);
     if (pending.length) {
       this.saving = this.saving.then(async () => {
-        for (const { ctx, read } of pending) {
+        for (const entry of pending) {
           await this.waitForQuiet();
-          await this.store.save(ctx, read, this.waitForQuiet);
+          const done = await this.store.save(entry.ctx, entry.read, () => this.quiet());
+          if (done === 'interrupted' && !this.pending.has(entry.ctx.root)) {
+            // the editor got busy: start again once it is quiet (unless a newer read replaced this one)
+            this.stored.delete(entry.read);
+            this.use(entry.ctx, entry.read);
+          }
         }
       });
     }

@@ -7,7 +7,7 @@ import { AssetWorkspace, type Snapshot } from '../../../server/src/workspace/wor
 import { visibleLink } from './visibleLink';
 import { DbtProjectCache, loadDbtProject } from '../../../server/src/sources/dbt/project';
 import { DiskFileSource } from '../../../server/src/workspace/diskFileSource';
-import { KeptManifestReads } from '../../../server/src/workspace/manifestReadStore';
+import { KeptManifestReads, ManifestReadStore } from '../../../server/src/workspace/manifestReadStore';
 
 const EXAMPLES = join(__dirname, '..', '..', '..', '..', 'examples');
 const KEPT_USED = /the manifest read kept from the last session is current/;
@@ -127,6 +127,33 @@ test('a kept read is saved once the editor has been quiet for a moment, never wh
     while (!written() && Date.now() - quiet < 5000) await new Promise((r) => setTimeout(r, 50));
     assert.ok(written(), 'written once quiet');
     assert.ok(Date.now() - quiet >= 500, 'not before the quiet period');
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('a save the editor interrupts leaves nothing behind; the next one writes the whole read', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
+  try {
+    const project = join(EXAMPLES, 'taxi', 'analytics');
+    const cache = new DbtProjectCache();
+    await loadDbtProject(project, new DiskFileSource(), { cache });
+    const small = cache.manifest!;
+    // a larger read (20k nodes), so that the save takes many turns of the event loop
+    const facts = small.result.facts!;
+    const nodes = Array.from({ length: 20_000 }, (_, i) => ({ ...facts.nodes[i % facts.nodes.length], uniqueId: `model.p.m${i}`, name: `m${i}` }));
+    const read = { ...small, result: { ...small.result, facts: { ...facts, nodes } } };
+    const dir = join(base, 'kept');
+    const store = new ManifestReadStore(dir, () => undefined);
+    const ctx = { root: project, manifestPath: small.path, projectYml: 'x' };
+    let turns = 0;
+    assert.equal(await store.save(ctx, read, () => ++turns < 3), 'interrupted');
+    assert.equal(turns, 3);
+    assert.deepEqual(readdirSync(dir), [], 'no file, no temporary file');
+    assert.equal(await store.save(ctx, read), 'saved');
+    const back = store.load(ctx);
+    assert.ok(back);
+    assert.deepEqual(back.result.facts!.nodes.map((n) => n.uniqueId), nodes.map((n) => n.uniqueId));
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

@@ -15,7 +15,7 @@ const COUNT = Number(process.env.ASSET_LENS_FUZZ_COUNT ?? 3000);
 
 test(`reader fuzz: ${COUNT} seeded inputs (seed ${SEED}): no exception, no hang, invariants hold`, async () => {
   const corpus = buildCorpus({ maxManifestBytes: 800_000 });
-  const targets: ReaderTarget[] = ['manifest', 'sql', 'python', 'typescript', 'componentYaml', 'dbtProject', 'workspace'];
+  const targets: ReaderTarget[] = ['manifest', 'sql', 'python', 'typescript', 'componentYaml', 'dbtProject', 'workspace', 'keptRead'];
   for (const t of targets) assert.ok(corpus.seeds[t].length > 0, `no seed files for ${t} in ${corpus.exampleDir}`);
   const stats = await fuzzReaders(corpus, {
     seed: SEED,

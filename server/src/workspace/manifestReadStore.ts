@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeManifestRead, ManifestReadEncoder, type KeptManifestRead } from '../sources/dbt/manifestReadCodec';
+import { decodeManifestRead, ManifestReadEncoder, placesWithin, type KeptManifestRead } from '../sources/dbt/manifestReadCodec';
 
 /**
  * The build that writes a kept read: a rebuilt or updated server may read
@@ -67,7 +67,9 @@ export class ManifestReadStore {
       if (data.engine !== ENGINE) return this.skip(file, 'written by another build of Asset Lens');
       if (data.root !== ctx.root || data.manifestPath !== ctx.manifestPath) return this.skip(file, 'for another project');
       if (data.projectYml !== ctx.projectYml) return this.skip(file, 'dbt_project.yml changed since');
-      return decodeManifestRead(data.read) ?? this.skip(file, 'not in the current format');
+      const read = decodeManifestRead(data.read);
+      if (!read) return this.skip(file, 'not in the current format');
+      return placesWithin(read, ctx.root, ctx.manifestPath) ? read : this.skip(file, 'it names files outside the project');
     } catch (err) {
       return this.skip(file, `unreadable (${(err as Error).message})`);
     }

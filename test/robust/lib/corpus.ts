@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { loadTree } from './memoryFs';
+import { dirname, join, relative, sep } from 'node:path';
+import { loadTree, MemoryFileSource } from './memoryFs';
 import type { ReaderTarget } from './readerWorker';
+import { readManifest } from '../../../server/src/sources/dbt/manifest';
+import { encodeManifestRead } from '../../../server/src/sources/dbt/manifestReadCodec';
 
 /**
  * Seed inputs for the fuzzer: real files from the examples and the shared
@@ -68,6 +70,7 @@ export function buildCorpus(opts: { maxManifestBytes: number; repo?: string }): 
     typescript: [],
     componentYaml: [],
     workspace: [],
+    keptRead: [],
   };
   const add = (t: ReaderTarget, path: string, bytes: Uint8Array, origin: string) => seeds[t].push({ path, bytes, origin });
   const rel = (p: string) => relative(FUZZ_ROOT, p).split(sep).join('/');
@@ -95,6 +98,14 @@ export function buildCorpus(opts: { maxManifestBytes: number; repo?: string }): 
     const origin = `shared/${relative(SHARED_MANIFESTS, m)}`;
     add('manifest', wsManifestPath, bytes, origin);
     if (size < 1_000_000) add('dbtProject', wsManifestPath, bytes, origin);
+  }
+  // kept manifest reads, as the language server stores them, of the manifests read above (the example's own first)
+  const memory = new MemoryFileSource(FUZZ_ROOT, base);
+  for (const m of seeds.manifest.filter((s) => s.bytes.length < 5_000_000).slice(0, 8)) {
+    const result = readManifest(m.bytes, m.path, dirname(dirname(m.path)), memory);
+    if (!result.facts) continue;
+    const read = { path: m.path, size: m.bytes.length, mtimeMs: 1000, result, files: new Map<string, string>() };
+    add('keptRead', m.path, Buffer.from(JSON.stringify(encodeManifestRead(read))), `kept read of ${m.origin}`);
   }
   // a component file even when the example has none
   if (!seeds.componentYaml.length) {

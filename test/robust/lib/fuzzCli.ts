@@ -14,7 +14,7 @@ import { fuzzServer, formatServerStats } from './fuzzServer';
 import type { ReaderTarget } from './readerWorker';
 import { diffTrees, snapshotTrees } from './trees';
 
-const ALL: ReaderTarget[] = ['manifest', 'sql', 'python', 'typescript', 'componentYaml', 'dbtProject', 'workspace'];
+const ALL: ReaderTarget[] = ['manifest', 'sql', 'python', 'typescript', 'componentYaml', 'dbtProject', 'workspace', 'keptRead'];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -11,6 +11,7 @@ import { DiskFileSource } from '../../../server/src/workspace/diskFileSource';
 import { isInside } from './memoryFs';
 import { readManifest } from '../../../server/src/sources/dbt/manifest';
 import { loadDbtProject } from '../../../server/src/sources/dbt/project';
+import { decodeManifestRead, placesWithin } from '../../../server/src/sources/dbt/manifestReadCodec';
 import { scanSqlReferences } from '../../../server/src/sources/dbt/projectFiles';
 import { readPythonFile, pythonModuleName } from '../../../server/src/sources/python';
 import { readTypeScriptFile } from '../../../server/src/sources/typescript';
@@ -20,7 +21,7 @@ import { MemoryFileSource } from './memoryFs';
 import { checkOutput } from './checks';
 import type { Snapshot } from '../../../server/src/workspace/workspace';
 
-export type ReaderTarget = 'manifest' | 'dbtProject' | 'sql' | 'python' | 'typescript' | 'componentYaml' | 'workspace';
+export type ReaderTarget = 'manifest' | 'dbtProject' | 'sql' | 'python' | 'typescript' | 'componentYaml' | 'workspace' | 'keptRead';
 
 export interface ReaderInput {
   id: number;
@@ -80,6 +81,21 @@ async function run(input: ReaderInput): Promise<{ value: unknown; fs: MemoryFile
     }
     case 'sql':
       return { value: scanSqlReferences(text, input.path), fs: freshFs(), extra: [] };
+    case 'keptRead': {
+      // a kept manifest read (input.path: its manifest) as the store loads it: decoded, then used only
+      // when it names files of its own project; what is used must then point inside the workspace
+      let data: unknown;
+      try {
+        data = JSON.parse(text);
+      } catch {
+        return { value: undefined, fs: freshFs(), extra: [] };
+      }
+      const read = decodeManifestRead(data);
+      const used = read && placesWithin(read, dirname(dirname(input.path)), input.path) ? read : undefined;
+      // every place it names, at 0:0 (its positions were found in the files as they were when it was kept)
+      const places = (used?.result.facts?.nodes ?? []).flatMap((n) => [...n.locations, ...[...n.refs, ...n.sources].flatMap((c) => (c.location ? [c.location] : []))]);
+      return { value: places.map((l) => ({ file: l.file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } })), fs: freshFs(), extra: [] };
+    }
     case 'python': {
       const fs = freshFs();
       fs.put(input.path, bytes);

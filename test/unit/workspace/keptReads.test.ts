@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssetWorkspace, type Snapshot } from '../../../server/src/workspace/workspace';
@@ -154,6 +154,32 @@ test('a save the editor interrupts leaves nothing behind; the next one writes th
     const back = store.load(ctx);
     assert.ok(back);
     assert.deepEqual(back.result.facts!.nodes.map((n) => n.uniqueId), nodes.map((n) => n.uniqueId));
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('a kept read that names files outside its project is not used', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
+  try {
+    const project = join(EXAMPLES, 'taxi', 'analytics');
+    const cache = new DbtProjectCache();
+    await loadDbtProject(project, new DiskFileSource(), { cache });
+    const read = cache.manifest!;
+    const ctx = { root: project, manifestPath: read.path, projectYml: 'x' };
+    const log: string[] = [];
+    const store = new ManifestReadStore(join(base, 'kept'), (l) => log.push(l));
+    assert.equal(await store.save(ctx, read), 'saved');
+    assert.ok(store.load(ctx), 'the read as written is used');
+    // the same file with one node's place moved outside the project
+    const file = store.fileOf(ctx);
+    const data = JSON.parse(readFileSync(file, 'utf8'));
+    const outside = data.read.strings.length;
+    data.read.strings.push('/etc/passwd');
+    data.read.nodes[0][9][0][0] = outside;
+    writeFileSync(file, JSON.stringify(data));
+    assert.equal(store.load(ctx), undefined);
+    assert.ok(log.some((l) => /not used: it names files outside the project/.test(l)), log.join('\n'));
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

@@ -13,6 +13,7 @@ import type { DbtNode } from '../../model/dbt';
 import type { Diagnostic } from '../../model/diagnostic';
 import type { Location } from '../../model/location';
 import type { DbtRefTarget, DbtSourceTarget } from '../../model/reference';
+import { isInside } from '../fileSource';
 import { orShared, orSharedObject, shareRanges, type ManifestReadResult } from './manifest';
 
 /** Bumped whenever the encoding or what a read holds changes: older data is not decoded. */
@@ -192,6 +193,25 @@ function diagnostic(d: unknown): Diagnostic {
     [r?.start?.line, r?.start?.character, r?.end?.line, r?.end?.character].every((n) => typeof n === 'number');
   if (!ok) throw new Malformed();
   return { location: { file: x.location.file, range: { start: { ...r.start }, end: { ...r.end } } }, severity: x.severity, code: x.code, message: x.message };
+}
+
+/**
+ * Whether a decoded read names only files of its own project: a manifest
+ * read locates nodes inside the project root (dbt packages are installed
+ * below it), its diagnostics sit there or on the manifest. A read that names
+ * anything else was not written by this reader for this project.
+ */
+export function placesWithin(read: KeptManifestRead, root: string, manifestPath: string): boolean {
+  const facts = read.result.facts;
+  if (!facts || facts.root !== root || read.path !== manifestPath) return false;
+  const inside = (file: string) => isInside(root, file);
+  for (const n of facts.nodes) {
+    if (!n.locations.every((l) => inside(l.file))) return false;
+    if (!n.refs.every((c) => !c.location || inside(c.location.file))) return false;
+    if (!n.sources.every((c) => !c.location || inside(c.location.file))) return false;
+  }
+  for (const file of read.files.keys()) if (!inside(file)) return false;
+  return read.result.diagnostics.every((d) => d.location.file === manifestPath || inside(d.location.file));
 }
 
 /** The read back, or undefined when the data is not one this version wrote (another format, damaged). */

@@ -41,23 +41,67 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
   return d > limit ? limit + 1 : d;
 }
 
-/** Lower-cased candidates of a set or list seen before (the workspace's keys, asked again on every save). */
-const lowered = new WeakMap<object, { source: string[]; lower: string[] }>();
+/** A bit per kind of character: a–z, 0–9, `_`, `-`, `.`, `/`, then the rest folded into 24 bits. */
+function letterBit(c: number): number {
+  if (c >= 97 && c <= 122) return c - 97;
+  if (c >= 48 && c <= 57) return c - 48 + 26;
+  if (c === 95) return 36;
+  if (c === 45) return 37;
+  if (c === 46) return 38;
+  if (c === 47) return 39;
+  return 40 + (c % 24);
+}
 
-function candidateLists(candidates: Iterable<string> | ReadonlySet<string>): { source: string[]; lower: string[] } {
+/** The kinds of characters of a lower-cased string, as two 32-bit halves of a 64-bit set. */
+function letterMask(s: string, out: Uint32Array, at: number): void {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < s.length; i++) {
+    const b = letterBit(s.charCodeAt(i));
+    if (b < 32) lo |= 1 << b;
+    else hi |= 1 << (b - 32);
+  }
+  out[at * 2] = lo >>> 0;
+  out[at * 2 + 1] = hi >>> 0;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+interface CandidateLists {
+  source: string[];
+  lower: string[];
+  /** letterMask of each lower-cased candidate, two words each */
+  masks: Uint32Array;
+}
+
+/** Lower-cased candidates of a set or list seen before (the workspace's keys, asked again on every save). */
+const lowered = new WeakMap<object, CandidateLists>();
+
+function candidateLists(candidates: Iterable<string> | ReadonlySet<string>): CandidateLists {
   const cacheable = candidates instanceof Set || Array.isArray(candidates);
   const hit = cacheable ? lowered.get(candidates) : undefined;
   // a Set or array is not changed once linked; a size change still means a different one
   const size = candidates instanceof Set ? candidates.size : Array.isArray(candidates) ? candidates.length : -1;
   if (hit && hit.source.length === size) return hit;
   const source = [...candidates];
-  const made = { source, lower: source.map((c) => c.toLowerCase()) };
+  const lower = source.map((c) => c.toLowerCase());
+  const masks = new Uint32Array(lower.length * 2);
+  lower.forEach((c, k) => letterMask(c, masks, k));
+  const made = { source, lower, masks };
   if (cacheable) lowered.set(candidates, made);
   return made;
 }
 
 const wordCounts = new Int32Array(128);
 const work = new Int32Array(128);
+/** work[slot] is valid only where workStamp[slot] is the current candidate's stamp (no 128-slot copy per candidate) */
+const workStamp = new Uint32Array(128);
+let stamp = 0;
+const wordMask = new Uint32Array(2);
 
 /**
  * The candidate nearest to `word` (case-insensitive) within a third of its
@@ -70,6 +114,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   const w = word.toLowerCase();
   wordCounts.fill(0);
   for (let i = 0; i < w.length; i++) wordCounts[w.charCodeAt(i) & 127]++;
+  letterMask(w, wordMask, 0);
   const found: Nearest = { best: undefined, distance: limit + 1 };
   if (candidates instanceof LayeredSet) {
     // the base's lists stay cached across derived sets; its removed keys are skipped
@@ -85,19 +130,38 @@ interface Nearest {
   distance: number;
 }
 
-/** Improves `found` with the candidates nearer to `w` (lower-cased) than it, or as near and smaller. */
-function nearestIn(w: string, lists: { source: string[]; lower: string[] }, found: Nearest, skip?: ReadonlySet<string>): void {
-  const { source, lower } = lists;
+/**
+ * Improves `found` with the candidates nearer to `w` (lower-cased) than it,
+ * or as near and smaller. Three lower bounds rule candidates out before the
+ * distance, cheapest first: the length difference; the kinds of characters
+ * one has and the other lacks (each needs an edit; two 32-bit words per
+ * candidate, so most of 100k keys cost a few operations); the characters
+ * left unmatched counting repeats.
+ */
+function nearestIn(w: string, lists: CandidateLists, found: Nearest, skip?: ReadonlySet<string>): void {
+  const { source, lower, masks } = lists;
+  const wLo = wordMask[0];
+  const wHi = wordMask[1];
   let best = found.best;
   let bestD = found.distance;
   for (let k = 0; k < source.length; k++) {
     const lc = lower[k];
     if (Math.abs(lc.length - w.length) > bestD) continue;
-    // letters of the candidate the word does not have, and the other way round: a lower bound
-    work.set(wordCounts);
+    const cLo = masks[k * 2];
+    const cHi = masks[k * 2 + 1];
+    if (popcount(cLo & ~wLo) + popcount(cHi & ~wHi) > bestD || popcount(wLo & ~cLo) + popcount(wHi & ~cHi) > bestD) continue;
+    // letters of the candidate the word does not have, and the other way round, repeats counted
+    if (++stamp === 0xffffffff) {
+      workStamp.fill(0);
+      stamp = 1;
+    }
     let matched = 0;
     for (let i = 0; i < lc.length; i++) {
       const slot = lc.charCodeAt(i) & 127;
+      if (workStamp[slot] !== stamp) {
+        workStamp[slot] = stamp;
+        work[slot] = wordCounts[slot];
+      }
       if (work[slot] > 0) {
         work[slot]--;
         matched++;

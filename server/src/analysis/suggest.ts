@@ -98,9 +98,6 @@ function candidateLists(candidates: Iterable<string> | ReadonlySet<string>): Can
 
 const wordCounts = new Int32Array(128);
 const work = new Int32Array(128);
-/** work[slot] is valid only where workStamp[slot] is the current candidate's stamp (no 128-slot copy per candidate) */
-const workStamp = new Uint32Array(128);
-let stamp = 0;
 const wordMask = new Uint32Array(2);
 
 /**
@@ -151,17 +148,10 @@ function nearestIn(w: string, lists: CandidateLists, found: Nearest, skip?: Read
     const cHi = masks[k * 2 + 1];
     if (popcount(cLo & ~wLo) + popcount(cHi & ~wHi) > bestD || popcount(wLo & ~cLo) + popcount(wHi & ~cHi) > bestD) continue;
     // letters of the candidate the word does not have, and the other way round, repeats counted
-    if (++stamp === 0xffffffff) {
-      workStamp.fill(0);
-      stamp = 1;
-    }
+    work.set(wordCounts);
     let matched = 0;
     for (let i = 0; i < lc.length; i++) {
       const slot = lc.charCodeAt(i) & 127;
-      if (workStamp[slot] !== stamp) {
-        workStamp[slot] = stamp;
-        work[slot] = wordCounts[slot];
-      }
       if (work[slot] > 0) {
         work[slot]--;
         matched++;

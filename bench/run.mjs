@@ -242,8 +242,8 @@ const lRows = lspRows.map((r) =>
         f0(r.firstAnswerMs),
         f0(r.reopenFirstAnswerMs),
         `${f0(r.completionP50)} / ${f0(r.completionP99)} (n=${r.completionN}, ${r.completionSlow?.length ?? 0} over 20 ms)`,
-        r.saveN ? `${f0(r.saveP50)} / ${f0(r.saveP99)} (n=${r.saveN})` : '–',
-        `${f0(r.saveNewP50)} / ${f0(r.saveNewP99)} (n=${r.saveNewN})`,
+        r.saveN ? `${f0(r.saveP50)} / ${f0(r.saveP99)} (n=${r.saveN}; first save ${f0(r.saveFirstMs)})` : '–',
+        `${f0(r.saveNewP50)} / ${f0(r.saveNewP99)} (n=${r.saveNewN}; first save ${f0(r.saveNewFirstMs)})`,
       ],
 );
 
@@ -310,12 +310,12 @@ const targetRows = [
   ['completion p99 ≤ 20 ms, ~100k keys', `${f0(big.completionP99)} ms with ${big.completionItems} items; ${big.completionSlow?.length ?? 0} of ${big.completionN} answers over 20 ms (${(big.completionSlow ?? []).map(([i, ms]) => `#${i + 1}: ${ms}`).join(', ') || 'none'})`, ok(big.completionP99 <= 20)],
   [
     'didSave → publishDiagnostics ≤ 50 ms, 5,000 Python files',
-    `p50 / p99: edit of an asset ${f0(py5kLsp.saveP50)} / ${f0(py5kLsp.saveP99)} ms, a new asset ${f0(py5kLsp.saveNewP50)} / ${f0(py5kLsp.saveNewP99)} ms`,
+    `p50 / p99: edit of an asset ${f0(py5kLsp.saveP50)} / ${f0(py5kLsp.saveP99)} ms, a new asset ${f0(py5kLsp.saveNewP50)} / ${f0(py5kLsp.saveNewP99)} ms (the first save of each: ${f0(py5kLsp.saveFirstMs)} / ${f0(py5kLsp.saveNewFirstMs)} ms)`,
     ok(py5kLsp.saveP99 <= 50 && py5kLsp.saveNewP99 <= 50),
   ],
   [
     `the same with a ${Math.max(...scales) / 1000}k-node dbt project too`,
-    `p50 / p99: edit of an asset ${f0(big.saveP50)} / ${f0(big.saveP99)} ms, a new asset ${f0(big.saveNewP50)} / ${f0(big.saveNewP99)} ms`,
+    `p50 / p99: edit of an asset ${f0(big.saveP50)} / ${f0(big.saveP99)} ms, a new asset ${f0(big.saveNewP50)} / ${f0(big.saveNewP99)} ms (the first save of each: ${f0(big.saveFirstMs)} / ${f0(big.saveNewFirstMs)} ms)`,
     ok(big.saveP99 <= 50 && big.saveNewP99 <= 50),
   ],
   [

@@ -10,7 +10,8 @@ import { readComponentYaml } from '../sources/componentYaml';
 import { DiskFileSource } from './diskFileSource';
 import { ContainedFileSource } from './containedFileSource';
 import { PassMemoFileSource } from './passMemoFileSource';
-import { KeptManifestReads, type KeptReadContext } from './manifestReadStore';
+import { KeptManifestReads } from './keptManifestReads';
+import type { KeptReadContext } from './manifestReadStore';
 import { discover, FileClassifier, toRel, type FileRole } from './discovery';
 import { withDefaults, type WorkspaceSettings } from './settings';
 

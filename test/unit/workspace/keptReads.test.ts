@@ -7,7 +7,8 @@ import { AssetWorkspace, type Snapshot } from '../../../server/src/workspace/wor
 import { visibleLink } from './visibleLink';
 import { DbtProjectCache, loadDbtProject } from '../../../server/src/sources/dbt/project';
 import { DiskFileSource } from '../../../server/src/workspace/diskFileSource';
-import { KeptManifestReads, ManifestReadStore } from '../../../server/src/workspace/manifestReadStore';
+import { KeptManifestReads } from '../../../server/src/workspace/keptManifestReads';
+import { ManifestReadStore } from '../../../server/src/workspace/manifestReadStore';
 
 const EXAMPLES = join(__dirname, '..', '..', '..', '..', 'examples');
 const KEPT_USED = /the manifest read kept from the last session is current/;

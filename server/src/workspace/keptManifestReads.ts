@@ -1,8 +1,8 @@
 import type { KeptManifestRead } from '../sources/dbt/manifestReadCodec';
 import { ManifestReadStore, type KeptReadContext } from './manifestReadStore';
+// a save waits while the editor asks for things (requests, edits) until it has been quiet this long
+import { QUIET_MS } from './whenQuiet';
 
-/** A save waits while the editor asks for things (requests, edits) until it has been quiet this long. */
-const QUIET_MS = 750;
 
 /**
  * The workspace's side of the store: reads loaded from it or already saved

@@ -11,6 +11,8 @@ import { DiskFileSource } from './diskFileSource';
 import { ContainedFileSource } from './containedFileSource';
 import { PassMemoFileSource } from './passMemoFileSource';
 import { KeptManifestReads } from './keptManifestReads';
+import { WhenQuiet } from './whenQuiet';
+import { prepareCandidates } from '../analysis/suggest';
 import type { KeptReadContext } from './manifestReadStore';
 import { discover, FileClassifier, toRel, type FileRole } from './discovery';
 import { withDefaults, type WorkspaceSettings } from './settings';
@@ -84,6 +86,8 @@ export class AssetWorkspace {
   private version = 0;
   /** manifest reads kept between sessions (the `keptReadsDir` option) */
   private readonly kept?: KeptManifestReads;
+  /** work that waits for an idle editor (did-you-mean lists of a new link) */
+  private readonly idle = new WhenQuiet();
   /** kept reads are used by the first index only: a later full index (the command, new settings) reads afresh */
   private useKeptReads = true;
 
@@ -281,9 +285,10 @@ export class AssetWorkspace {
     return this.kept?.save() ?? Promise.resolve();
   }
 
-  /** The editor asked for something: work that can wait (saving a kept read) waits. */
+  /** The editor asked for something: work that can wait (saving a kept read, did-you-mean lists) waits. */
   noteActivity(): void {
     this.kept?.holdOff();
+    this.idle.holdOff();
   }
 
   /** Re-reads one code file; its facts keep their place in `code` (the link order) when it still has some. */
@@ -372,6 +377,8 @@ export class AssetWorkspace {
       return this.current;
     }
     this.linked = result;
+    // a full link has a new key set: its did-you-mean lists are built while the editor is idle, not on the next save
+    if (this.lastLink === 'full') this.idle.run(() => this.linked && prepareCandidates(this.linked.link.assetIds));
     const byFile = new Map<string, Diagnostic[]>();
     for (const d of result.diagnostics) {
       const list = byFile.get(d.location.file) ?? [];

@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { QUIET_MS, WhenQuiet } from '../../../server/src/workspace/whenQuiet';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('work that can wait runs once the editor has been quiet, never while it keeps asking; a newer piece replaces an older one', async () => {
+  const quiet = new WhenQuiet();
+  const ran: string[] = [];
+  quiet.run(() => ran.push('old'));
+  quiet.run(() => ran.push('new'));
+  const started = Date.now();
+  while (Date.now() - started < 2 * QUIET_MS) {
+    quiet.holdOff();
+    await sleep(100);
+    assert.deepEqual(ran, [], `ran while busy, after ${Date.now() - started} ms`);
+  }
+  const calm = Date.now();
+  while (!ran.length && Date.now() - calm < 5000) await sleep(25);
+  assert.deepEqual(ran, ['new']);
+  assert.ok(Date.now() - calm >= QUIET_MS - 100, 'not before the quiet period');
+  await sleep(QUIET_MS + 100);
+  assert.deepEqual(ran, ['new'], 'once');
+});

@@ -2,21 +2,33 @@
 export const QUIET_MS = 750;
 
 /**
- * Runs one piece of work that can wait once the editor has been quiet for
- * QUIET_MS: each holdOff() (a request, an edit) pushes it back; a newer piece
- * replaces one not yet run. Timers do not keep the process alive.
+ * The editor's quiet time, for work that can wait (saving a kept read,
+ * did-you-mean lists): each holdOff() (a request, an edit) pushes it back.
+ * run() queues one piece per name, a newer piece replacing one not yet run;
+ * long work checks quiet() as it goes. Timers do not keep the process alive.
  */
 export class WhenQuiet {
   private quietFrom = 0;
   private timer?: NodeJS.Timeout;
-  private task?: () => void;
+  private readonly tasks = new Map<string, () => void>();
 
   holdOff(): void {
     this.quietFrom = Date.now() + QUIET_MS;
   }
 
-  run(task: () => void): void {
-    this.task = task;
+  quiet(): boolean {
+    return Date.now() >= this.quietFrom;
+  }
+
+  /** Resolves once the editor is quiet, or as soon as `unless()` says not to wait. */
+  async untilQuiet(unless: () => boolean = () => false): Promise<void> {
+    while (!unless() && !this.quiet()) {
+      await new Promise((resolve) => setTimeout(resolve, this.quietFrom - Date.now()).unref());
+    }
+  }
+
+  run(name: string, task: () => void): void {
+    this.tasks.set(name, task);
     this.holdOff();
     this.arm();
   }
@@ -25,10 +37,10 @@ export class WhenQuiet {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (Date.now() < this.quietFrom) return this.arm();
-      const task = this.task;
-      this.task = undefined;
-      task?.();
+      if (!this.quiet()) return this.arm();
+      const tasks = [...this.tasks.values()];
+      this.tasks.clear();
+      for (const task of tasks) task();
     }, Math.max(1, this.quietFrom - Date.now()));
     this.timer.unref();
   }

@@ -86,7 +86,7 @@ export class AssetWorkspace {
   private version = 0;
   /** manifest reads kept between sessions (the `keptReadsDir` option) */
   private readonly kept?: KeptManifestReads;
-  /** work that waits for an idle editor (did-you-mean lists of a new link) */
+  /** the editor's quiet time, for work that can wait (saving a kept read, did-you-mean lists of a new link) */
   private readonly idle = new WhenQuiet();
   /** kept reads are used by the first index only: a later full index (the command, new settings) reads afresh */
   private useKeptReads = true;
@@ -105,7 +105,7 @@ export class AssetWorkspace {
     this.memo = new PassMemoFileSource(this.fs);
     this.files = new ContainedFileSource(this.memo, this.roots, this.log);
     this.current = emptySnapshot(this.roots);
-    if (opts.keptReadsDir) this.kept = new KeptManifestReads(opts.keptReadsDir, this.log);
+    if (opts.keptReadsDir) this.kept = new KeptManifestReads(opts.keptReadsDir, this.log, this.idle);
   }
 
   get snapshot(): Snapshot {
@@ -287,7 +287,6 @@ export class AssetWorkspace {
 
   /** The editor asked for something: work that can wait (saving a kept read, did-you-mean lists) waits. */
   noteActivity(): void {
-    this.kept?.holdOff();
     this.idle.holdOff();
   }
 
@@ -378,7 +377,7 @@ export class AssetWorkspace {
     }
     this.linked = result;
     // a full link has a new key set: its did-you-mean lists are built while the editor is idle, not on the next save
-    if (this.lastLink === 'full') this.idle.run(() => this.linked && prepareCandidates(this.linked.link.assetIds));
+    if (this.lastLink === 'full') this.idle.run('did-you-mean lists', () => this.linked && prepareCandidates(this.linked.link.assetIds));
     const byFile = new Map<string, Diagnostic[]>();
     for (const d of result.diagnostics) {
       const list = byFile.get(d.location.file) ?? [];

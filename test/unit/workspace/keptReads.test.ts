@@ -8,6 +8,7 @@ import { visibleLink } from './visibleLink';
 import { DbtProjectCache, loadDbtProject } from '../../../server/src/sources/dbt/project';
 import { DiskFileSource } from '../../../server/src/workspace/diskFileSource';
 import { KeptManifestReads } from '../../../server/src/workspace/keptManifestReads';
+import { WhenQuiet } from '../../../server/src/workspace/whenQuiet';
 import { ManifestReadStore } from '../../../server/src/workspace/manifestReadStore';
 
 const EXAMPLES = join(__dirname, '..', '..', '..', '..', 'examples');
@@ -20,6 +21,15 @@ function seen(s: Snapshot) {
     nodes: s.dbtProjects.flatMap((p) => p.nodes.map((n) => JSON.stringify(n))).sort(),
     origins: s.dbtProjects.map((p) => p.origin),
   };
+}
+
+/** The taxi example's manifest read, as a project cache keeps it. */
+async function taxiRead() {
+  const project = join(EXAMPLES, 'taxi', 'analytics');
+  const cache = new DbtProjectCache();
+  await loadDbtProject(project, new DiskFileSource(), { cache });
+  assert.ok(cache.manifest);
+  return { project, read: cache.manifest };
 }
 
 /** One session: a fresh workspace over the roots, as a newly started server makes it. */
@@ -108,18 +118,16 @@ test('a kept-reads directory that cannot be written costs nothing but the log li
 test('a kept read is saved once the editor has been quiet for a moment, never while it keeps asking', async () => {
   const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
   try {
-    const project = join(EXAMPLES, 'taxi', 'analytics');
-    const cache = new DbtProjectCache();
-    await loadDbtProject(project, new DiskFileSource(), { cache });
-    assert.ok(cache.manifest);
+    const { project, read } = await taxiRead();
     const dir = join(base, 'kept');
-    const kept = new KeptManifestReads(dir, () => undefined);
+    const idle = new WhenQuiet();
+    const kept = new KeptManifestReads(dir, () => undefined, idle);
     const written = () => existsSync(dir) && readdirSync(dir).some((f) => /^manifest-read-.*\.json$/.test(f));
-    kept.use({ root: project, manifestPath: cache.manifest.path, projectYml: 'x' }, cache.manifest);
+    kept.use({ root: project, manifestPath: read.path, projectYml: 'x' }, read);
     // busy for 1.5 s: a request every 100 ms
     const started = Date.now();
     while (Date.now() - started < 1500) {
-      kept.holdOff();
+      idle.holdOff();
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(written(), false, `written while busy, after ${Date.now() - started} ms`);
     }
@@ -136,10 +144,7 @@ test('a kept read is saved once the editor has been quiet for a moment, never wh
 test('a save the editor interrupts leaves nothing behind; the next one writes the whole read', async () => {
   const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
   try {
-    const project = join(EXAMPLES, 'taxi', 'analytics');
-    const cache = new DbtProjectCache();
-    await loadDbtProject(project, new DiskFileSource(), { cache });
-    const small = cache.manifest!;
+    const { project, read: small } = await taxiRead();
     // a larger read (20k nodes), so that the save takes many turns of the event loop
     const facts = small.result.facts!;
     const nodes = Array.from({ length: 20_000 }, (_, i) => ({ ...facts.nodes[i % facts.nodes.length], uniqueId: `model.p.m${i}`, name: `m${i}` }));
@@ -163,10 +168,7 @@ test('a save the editor interrupts leaves nothing behind; the next one writes th
 test('a kept read that names files outside its project is not used', async () => {
   const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
   try {
-    const project = join(EXAMPLES, 'taxi', 'analytics');
-    const cache = new DbtProjectCache();
-    await loadDbtProject(project, new DiskFileSource(), { cache });
-    const read = cache.manifest!;
+    const { project, read } = await taxiRead();
     const ctx = { root: project, manifestPath: read.path, projectYml: 'x' };
     const log: string[] = [];
     const store = new ManifestReadStore(join(base, 'kept'), (l) => log.push(l));

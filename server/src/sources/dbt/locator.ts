@@ -145,8 +145,8 @@ export class DbtFileLocator {
 
   /** The file at its first content line; undefined when the file does not exist. */
   fileLocation(file: string): Location | undefined {
-    const before = this.previous?.get(file)?.locations[0];
-    if (before?.file === file) return { file, range: before.range };
+    const before = this.previous?.get(file);
+    if (before) return { file, range: before.locations[0].range };
     const t = this.text(file);
     if (t === undefined) return this.exists(file) ? { file, range: ZERO_RANGE } : undefined;
     return { file, range: firstContentRange(t) };

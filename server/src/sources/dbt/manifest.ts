@@ -374,12 +374,14 @@ function locateCalls(node: DbtNode, locator: DbtFileLocator): void {
 
 /** The same ref()/source() targets in the same order. */
 function sameCalls(a: DbtNode, b: DbtNode): boolean {
-  const key = (t: DbtRefTarget | DbtSourceTarget) => JSON.stringify(t);
   return (
     a.refs.length === b.refs.length &&
     a.sources.length === b.sources.length &&
-    a.refs.every((r, i) => key(r.target) === key(b.refs[i].target)) &&
-    a.sources.every((c, i) => key(c.target) === key(b.sources[i].target))
+    a.refs.every(({ target: t }, i) => {
+      const u = b.refs[i].target;
+      return t.name === u.name && t.package === u.package && t.version === u.version;
+    }) &&
+    a.sources.every(({ target: t }, i) => t.sourceName === b.sources[i].target.sourceName && t.table === b.sources[i].target.table)
   );
 }
 

@@ -217,10 +217,10 @@ export async function loadDbtProject(
   const cached = opts.cache?.manifest;
   const unchanged = cached && cached.path === manifestPath && cached.size === st.size && cached.mtimeMs === st.mtimeMs && !st.isOverlay;
   const stats = projectFileStats(root, fs);
+  // a rebuilt manifest: the model files that did not change since the last read keep their places
+  const previous = cached && !unchanged ? unchangedModelFiles(cached, stats) : undefined;
   const attempt = (): ManifestReadResult | undefined => {
     const bytes = fs.readBytes(manifestPath);
-    // a rebuilt manifest: the model files that did not change since the last read keep their places
-    const previous = cached ? unchangedModelFiles(cached, stats) : undefined;
     return bytes === undefined ? undefined : readManifest(bytes, manifestPath, root, fs, { previous });
   };
   let result = unchanged ? reuse(cached.result) : attempt();

@@ -215,6 +215,8 @@ export function startLanguageServer(connection: Connection): void {
   };
 
   const createWorkspace = () => {
+    // the workspace it replaces (folders changed) stops its quiet-time work; the new one reads afresh
+    workspace?.dispose();
     workspace = new AssetWorkspace({ roots, settings, log, keptReadsDir: storagePath });
     for (const doc of documents.all()) {
       const file = uriToPath(doc.uri);
@@ -375,6 +377,7 @@ export function startLanguageServer(connection: Connection): void {
     pendingWatched.clear();
     // a manifest read not yet kept is written now (the server may not be started again soon)
     await workspace?.saveKeptReads();
+    workspace?.dispose();
   });
 
   // ----- documents --------------------------------------------------------

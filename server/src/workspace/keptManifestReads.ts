@@ -53,6 +53,8 @@ export class KeptManifestReads {
       this.saving = this.saving.then(async () => {
         for (const entry of pending) {
           await this.idle.untilQuiet(() => this.now);
+          // the workspace was dropped while this save waited: its reads are not written any more
+          if (this.idle.stopped && !this.now) return;
           const done = await this.store.save(entry.ctx, entry.read, () => this.now || this.idle.quiet());
           if (done === 'interrupted' && !this.pending.has(entry.ctx.root)) {
             // the editor got busy: start again once it is quiet (unless a newer read replaced this one)

@@ -285,6 +285,15 @@ export class AssetWorkspace {
     return this.kept?.save() ?? Promise.resolve();
   }
 
+  /**
+   * The workspace is dropped (server exit, new workspace folders): work queued
+   * for a quiet time (kept-read saves, did-you-mean lists) never runs, so
+   * nothing is written after its owner is gone. Call saveKeptReads() first to keep them.
+   */
+  dispose(): void {
+    this.idle.stop();
+  }
+
   /** The editor asked for something: work that can wait (saving a kept read, did-you-mean lists) waits. */
   noteActivity(): void {
     this.idle.holdOff();

@@ -32,10 +32,17 @@ async function taxiRead() {
   return { project, read: cache.manifest };
 }
 
+/** Sessions of the running test, dropped before its directory is removed (their quiet-time saves would write into it). */
+const open: AssetWorkspace[] = [];
+function closeSessions() {
+  for (const ws of open.splice(0)) ws.dispose();
+}
+
 /** One session: a fresh workspace over the roots, as a newly started server makes it. */
 async function session(root: string, keptReadsDir?: string) {
   const log: string[] = [];
   const ws = new AssetWorkspace({ roots: [root], keptReadsDir, log: (l) => log.push(l) });
+  open.push(ws);
   const snapshot = await ws.indexAll();
   return { ws, snapshot, log };
 }
@@ -94,6 +101,7 @@ test('a manifest read is kept between sessions outside the workspace, used while
     assert.ok(sixth.log.some((l) => /not used: unreadable/.test(l)), sixth.log.join('\n'));
     assert.deepEqual(seen(sixth.snapshot), seen((await session(root)).snapshot));
   } finally {
+    closeSessions();
     rmSync(base, { recursive: true, force: true });
   }
 });
@@ -111,6 +119,29 @@ test('a kept-reads directory that cannot be written costs nothing but the log li
     assert.ok(s.log.some((l) => /could not keep the manifest read/.test(l)), s.log.join('\n'));
     assert.deepEqual(seen((await session(root, join(blocked, 'kept'))).snapshot), seen((await session(root)).snapshot));
   } finally {
+    closeSessions();
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('a dropped workspace writes nothing afterwards: its pending save is abandoned', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
+  const root = join(base, 'taxi');
+  const kept = join(base, 'kept');
+  cpSync(join(EXAMPLES, 'taxi'), root, { recursive: true });
+  try {
+    const s = await session(root, kept);
+    s.ws.dispose();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(existsSync(kept), false, 'nothing written after dispose()');
+    // the control: the same session left alive writes its read once quiet
+    const alive = await session(root, kept);
+    const quiet = Date.now();
+    while (!existsSync(kept) && Date.now() - quiet < 5000) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(existsSync(kept), true, 'a live session keeps its read');
+    alive.ws.dispose();
+  } finally {
+    closeSessions();
     rmSync(base, { recursive: true, force: true });
   }
 });
@@ -137,6 +168,7 @@ test('a kept read is saved once the editor has been quiet for a moment, never wh
     assert.ok(written(), 'written once quiet');
     assert.ok(Date.now() - quiet >= 500, 'not before the quiet period');
   } finally {
+    closeSessions();
     rmSync(base, { recursive: true, force: true });
   }
 });
@@ -161,6 +193,7 @@ test('a save the editor interrupts leaves nothing behind; the next one writes th
     assert.ok(back);
     assert.deepEqual(back.result.facts!.nodes.map((n) => n.uniqueId), nodes.map((n) => n.uniqueId));
   } finally {
+    closeSessions();
     rmSync(base, { recursive: true, force: true });
   }
 });
@@ -184,6 +217,7 @@ test('a kept read that names files outside its project is not used', async () =>
     assert.equal(store.load(ctx), undefined);
     assert.ok(log.some((l) => /not used: it names files outside the project/.test(l)), log.join('\n'));
   } finally {
+    closeSessions();
     rmSync(base, { recursive: true, force: true });
   }
 });

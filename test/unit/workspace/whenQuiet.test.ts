@@ -24,3 +24,16 @@ test('work that can wait runs once the editor has been quiet, never while it kee
   await sleep(QUIET_MS + 100);
   assert.deepEqual(ran, ['new', 'other'], 'once');
 });
+
+test('once stopped, queued work never runs, new work is not queued, and waiting ends', async () => {
+  const quiet = new WhenQuiet();
+  const ran: string[] = [];
+  quiet.run('lists', () => ran.push('queued'));
+  quiet.stop();
+  quiet.run('save', () => ran.push('after stop'));
+  assert.equal(quiet.stopped, true);
+  assert.equal(quiet.quiet(), false, 'long work stops at its next check');
+  await quiet.untilQuiet();
+  await sleep(QUIET_MS + 200);
+  assert.deepEqual(ran, []);
+});

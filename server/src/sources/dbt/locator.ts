@@ -4,7 +4,7 @@ import type { DbtNode } from '../../model/dbt';
 import { ZERO_RANGE, type Location, type Range } from '../../model/location';
 import { indexSchemaYaml, findEntryRange, type SchemaYaml } from './schemaYaml';
 import { fastEntryRange, fastYamlNames, type FastYamlNames } from './yamlNames';
-import { PackageDirs, resolveInside } from './paths';
+import { baseInsideRoots, PackageDirs, resolveInside } from './paths';
 import { scanSqlReferences, type SqlScan } from './sqlScan';
 
 /** YAML section holding entries of a resource type, when it is defined in a properties file. */
@@ -92,11 +92,15 @@ export class DbtFileLocator {
     const key = `${pkg}\u0000${rel}`;
     if (this.resolved.has(key)) return this.resolved.get(key);
     const base = this.packageRoot(pkg);
-    const file = base ? resolveInside(base, rel, this.allowedRoots) : undefined;
+    let inside = base === undefined ? false : this.basesInside.get(base);
+    if (base !== undefined && inside === undefined) this.basesInside.set(base, (inside = baseInsideRoots(base, this.allowedRoots)));
+    const file = base ? resolveInside(base, rel, this.allowedRoots, inside) : undefined;
     this.resolved.set(key, file);
     return file;
   }
   private readonly resolved = new Map<string, string | undefined>();
+  /** package roots known to be inside the allowed roots (see resolveInside) */
+  private readonly basesInside = new Map<string, boolean>();
 
   /**
    * Text of a file; undefined when missing or too big to read (see `exists`).

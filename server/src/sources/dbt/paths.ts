@@ -9,11 +9,38 @@ import { parseDbtProjectYml } from './projectYml';
  */
 export { isInside };
 
-/** Resolves `rel` against `base`; undefined when it escapes every allowed root. */
-export function resolveInside(base: string, rel: string, allowedRoots: string[]): string | undefined {
+/**
+ * Resolves `rel` against `base`; undefined when it escapes every allowed root.
+ * `baseInside`: the caller knows `base` is normalised, not `/`, and inside an
+ * allowed root (baseInsideRoots); a plain `a/b/c.sql` is then joined without
+ * normalising, as the manifest's ten thousand paths nearly all are.
+ */
+export function resolveInside(base: string, rel: string, allowedRoots: string[], baseInside = false): string | undefined {
   if (!rel) return undefined;
+  if (baseInside && path.sep === '/' && isPlainRelative(rel)) return base + '/' + rel;
   const abs = path.resolve(base, rel);
   return allowedRoots.some((r) => isInside(r, abs)) ? abs : undefined;
+}
+
+/** What resolveInside's `baseInside` asks of a base. */
+export function baseInsideRoots(base: string, allowedRoots: string[]): boolean {
+  return base.length > 1 && base === path.resolve(base) && allowedRoots.some((r) => isInside(r, base));
+}
+
+/** A relative POSIX path with no empty, `.` or `..` segment and no backslash: joining it to a directory needs no normalising. */
+export function isPlainRelative(rel: string): boolean {
+  if (rel.length === 0 || rel.charCodeAt(0) === 47) return false;
+  let start = 0;
+  for (let i = 0; i <= rel.length; i++) {
+    const c = i < rel.length ? rel.charCodeAt(i) : 47;
+    if (c === 92) return false;
+    if (c !== 47) continue;
+    const len = i - start;
+    if (len === 0) return false;
+    if (len <= 2 && rel.charCodeAt(start) === 46 && (len === 1 || rel.charCodeAt(start + 1) === 46)) return false;
+    start = i + 1;
+  }
+  return true;
 }
 
 /**

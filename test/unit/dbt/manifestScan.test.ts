@@ -8,7 +8,6 @@ import {
   SCANNED_CONFIG_FIELDS,
   SCANNED_DEPENDS_ON_FIELDS,
   SCANNED_NODE_FIELDS,
-  ScannedText,
 } from '../../../server/src/sources/dbt/manifestScan';
 
 const MANIFESTS = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'manifests');
@@ -32,24 +31,6 @@ function pick(v: Json, fields: string[], nested: Record<string, string[]> = {}):
   for (const [k, value] of Object.entries(v)) {
     if (!fields.includes(k)) continue;
     out[k] = nested[k] && isObj(value) ? pick(value, nested[k]) : value;
-  }
-  return out;
-}
-
-/** The scan with each node's code decoded (the scanner leaves it in the bytes until asked). */
-function decoded(scanned: Json | undefined): Json | undefined {
-  if (!scanned) return scanned;
-  const out: Json = {};
-  for (const [k, coll] of Object.entries(scanned)) {
-    if (k === 'metadata' || !isObj(coll)) {
-      out[k] = coll;
-      continue;
-    }
-    const c: Json = {};
-    for (const [id, node] of Object.entries(coll)) {
-      c[id] = isObj(node) ? Object.fromEntries(Object.entries(node).map(([f, v]) => [f, v instanceof ScannedText ? v.text() : v])) : node;
-    }
-    out[k] = c;
   }
   return out;
 }
@@ -86,7 +67,7 @@ for (const file of files) {
     const bytes = readFileSync(file);
     const scanned = scanManifest(bytes);
     assert.ok(scanned, 'the scanner gave up on a valid manifest');
-    assert.deepStrictEqual(decoded(scanned), expected(bytes.toString('utf8')));
+    assert.deepStrictEqual(scanned, expected(bytes.toString('utf8')));
   });
 }
 
@@ -119,11 +100,9 @@ test('keeps escapes, unicode and nested picks exactly; skips what is not read', 
   };
   for (const text of [JSON.stringify(manifest), JSON.stringify(manifest, null, 2), JSON.stringify(manifest, null, '\t').replace(/\n/g, '\r\n')]) {
     const scanned = scanManifest(Buffer.from(text, 'utf8'));
-    assert.deepStrictEqual(decoded(scanned), expected(text));
+    assert.deepStrictEqual(scanned, expected(text));
     const a = (scanned!.nodes as Json)['model.p.a'] as Json;
-    assert.ok(a.raw_code instanceof ScannedText, 'the code is left in the bytes');
-    assert.equal(a.raw_code.text(), manifest.nodes['model.p.a'].raw_code);
-    assert.equal(a.compiled_code, undefined);
+    assert.equal(a.raw_code, undefined);
     assert.equal(a.columns, undefined);
     assert.deepEqual(a.config, { materialized: 'view', meta: { dagster: { asset_key: ['x', 'y'] } }, schema: null });
     assert.deepEqual(a.depends_on, { nodes: ['model.p.b'] });
@@ -133,13 +112,6 @@ test('keeps escapes, unicode and nested picks exactly; skips what is not read', 
 test('an escaped key that spells a kept field is still kept', () => {
   const text = '{"nodes": {"m": {"n\\u0061me": "a", "unique_id": "m"}}}';
   assert.deepStrictEqual(scanManifest(Buffer.from(text)), { nodes: { m: { name: 'a', unique_id: 'm' } } });
-});
-
-test("a node's code with a broken escape (the scan does not validate it) decodes to no text, not a throw", () => {
-  const text = '{"nodes": {"m": {"name": "a", "raw_code": "select \\q \\u12"}}}';
-  const code = ((scanManifest(Buffer.from(text))!.nodes as Json).m as Json).raw_code;
-  assert.ok(code instanceof ScannedText);
-  assert.equal(code.text(), undefined);
 });
 
 test('gives up (so the caller parses in full) on anything that is not a whole manifest object', () => {

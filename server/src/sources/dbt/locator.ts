@@ -102,24 +102,11 @@ export class DbtFileLocator {
   /** package roots known to be inside the allowed roots (see resolveInside) */
   private readonly basesInside = new Map<string, boolean>();
 
-  /**
-   * Text of a file; undefined when missing or too big to read (see `exists`).
-   * `copy` is the manifest's copy of it (a model's `raw_code`): taken instead
-   * of reading the file when the file on disk has its size in bytes. That is
-   * what it holds: a manifest node whose file changed since is replaced by the
-   * overlay of newer files, so only a file dbt read, or one merely touched
-   * since (same checksum), is placed from its copy. Ten thousand model files
-   * are then placed without opening one. Text an editor holds is always read.
-   */
-  text(file: string, copy?: () => string | undefined): string | undefined {
+  /** Text of a file; undefined when missing or too big to read (see `exists`). */
+  text(file: string): string | undefined {
     if (!this.texts.has(file)) {
       const st = this.fs.stat(file);
-      let text: string | undefined;
-      if (st && st.isFile && st.size <= this.maxBytes) {
-        const kept = copy && !st.isOverlay ? copy() : undefined;
-        text = kept !== undefined && Buffer.byteLength(kept, 'utf8') === st.size ? kept : this.fs.readText(file);
-      }
-      this.texts.set(file, text);
+      this.texts.set(file, st && st.isFile && st.size <= this.maxBytes ? this.fs.readText(file) : undefined);
     }
     return this.texts.get(file);
   }
@@ -141,9 +128,9 @@ export class DbtFileLocator {
 
   private readonly sqlScans = new Map<string, SqlScan | undefined>();
   /** The ref()/source() calls of a SQL file; undefined when unreadable or unscannable. */
-  sqlScan(file: string, copy?: () => string | undefined): SqlScan | undefined {
+  sqlScan(file: string): SqlScan | undefined {
     if (!this.sqlScans.has(file)) {
-      const t = this.text(file, copy);
+      const t = this.text(file);
       let scan: SqlScan | undefined;
       try {
         scan = t === undefined ? undefined : scanSqlReferences(t, file);
@@ -160,11 +147,11 @@ export class DbtFileLocator {
     return this.previous?.get(file);
   }
 
-  /** The file at its first content line; undefined when the file does not exist. `copy`: see text(). */
-  fileLocation(file: string, copy?: () => string | undefined): Location | undefined {
+  /** The file at its first content line; undefined when the file does not exist. */
+  fileLocation(file: string): Location | undefined {
     const before = this.previous?.get(file);
     if (before) return { file, range: before.locations[0].range };
-    const t = this.text(file, copy);
+    const t = this.text(file);
     if (t === undefined) return this.exists(file) ? { file, range: ZERO_RANGE } : undefined;
     return { file, range: firstContentRange(t) };
   }

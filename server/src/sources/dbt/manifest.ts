@@ -8,7 +8,7 @@ import type { Location, Range } from '../../model/location';
 import { ZERO_RANGE } from '../../model/location';
 import { jsonErrorOffset } from './jsonError';
 import { DbtFileLocator, yamlSectionOf } from './locator';
-import { scanManifest, ScannedText, SCANNED_COLLECTIONS } from './manifestScan';
+import { scanManifest, SCANNED_COLLECTIONS } from './manifestScan';
 import { parseDbtProjectYml } from './projectYml';
 import { projectDir } from './paths';
 
@@ -332,22 +332,9 @@ function toNode(key: string, raw: Json, locator: DbtFileLocator, intern: (v: str
   if (description !== undefined) node.description = description;
   const group = nonEmptyStr(raw.group) ?? nonEmptyStr(config.group);
   if (group !== undefined) node.group = group;
-  const code = codeOf(raw);
-  node.locations = locationsOf(node, str(raw.patch_path), locator, undefined, code);
-  locateCalls(node, locator, code);
+  node.locations = locationsOf(node, str(raw.patch_path), locator);
+  locateCalls(node, locator);
   return node;
-}
-
-/**
- * The node's code as the manifest holds it (`raw_code`, v4–v6 `raw_sql`):
- * dbt's copy of the node's file, read by the locator instead of the file when
- * the sizes agree (see DbtFileLocator.text). Undecoded until then.
- */
-function codeOf(raw: Json): (() => string | undefined) | undefined {
-  const code = raw.raw_code ?? raw.raw_sql;
-  if (typeof code === 'string') return () => code;
-  if (code instanceof ScannedText) return () => code.text();
-  return undefined;
 }
 
 /**
@@ -356,7 +343,7 @@ function codeOf(raw: Json): (() => string | undefined) | undefined {
  * find-references work on them as on a project read from files. A call the
  * text scan does not see (built by Jinja) keeps its target without a range.
  */
-function locateCalls(node: DbtNode, locator: DbtFileLocator, code?: () => string | undefined): void {
+function locateCalls(node: DbtNode, locator: DbtFileLocator): void {
   if (node.refs.length === 0 && node.sources.length === 0) return;
   const file = node.locations[0]?.file;
   if (!file || !file.endsWith('.sql')) return;
@@ -367,7 +354,7 @@ function locateCalls(node: DbtNode, locator: DbtFileLocator, code?: () => string
     node.sources.forEach((c, i) => before.sources[i].location && (c.location = before.sources[i].location));
     return;
   }
-  const scan = locator.sqlScan(file, code);
+  const scan = locator.sqlScan(file);
   if (!scan) return;
   const usedRefs = new Set<number>();
   for (const ref of node.refs) {
@@ -442,7 +429,7 @@ export function relocateManifestNodes(nodes: DbtNode[], fs: FileSource, projectR
   });
 }
 
-function locationsOf(node: DbtNode, patchPath: string | undefined, locator: DbtFileLocator, patchFile?: string, code?: () => string | undefined): Location[] {
+function locationsOf(node: DbtNode, patchPath: string | undefined, locator: DbtFileLocator, patchFile?: string): Location[] {
   const out: Location[] = [];
   const file = locator.resolve(node.packageName, node.originalFilePath);
   if (file) {
@@ -453,7 +440,7 @@ function locationsOf(node: DbtNode, patchPath: string | undefined, locator: DbtF
       else if (section) loc = locator.yamlEntryLocation(file, section, node.name, undefined, node.version);
       else if (locator.exists(file)) loc = { file, range: ZERO_RANGE };
     } else {
-      loc = locator.fileLocation(file, code);
+      loc = locator.fileLocation(file);
     }
     if (loc) out.push(loc);
   }

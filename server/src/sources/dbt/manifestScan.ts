@@ -5,8 +5,7 @@
  * one string first); this walks the bytes, steps over those values with
  * memchr-speed string skips, and JSON.parses only the small values the reader
  * keeps. The result has the shape of `JSON.parse(text)` restricted to
- * `metadata` and, for each node of the node collections, the fields below,
- * except that a node's code is a ScannedText (its place in the bytes).
+ * `metadata` and, for each node of the node collections, the fields below.
  *
  * It does not validate what it skips. Anything it does not expect (a
  * truncated file, a non-object where an object belongs, a `__proto__` key)
@@ -15,14 +14,6 @@
 
 /** Top-level collections whose entries become DbtNodes (manifest.ts COLLECTIONS). */
 export const SCANNED_COLLECTIONS = ['nodes', 'sources', 'exposures', 'unit_tests', 'metrics', 'semantic_models', 'saved_queries'];
-
-/**
- * A node's code (v7+ `raw_code`, v4–v6 `raw_sql`): the text of its SQL file
- * when the manifest was built. It is not decoded by the scan: the reader asks
- * for it (ScannedText.text()) to place a node and its ref() calls without
- * opening the file, when the file still has that size.
- */
-export const SCANNED_CODE_FIELDS = ['raw_code', 'raw_sql'];
 
 /** Node fields manifest.ts reads; every other field is skipped unread. */
 export const SCANNED_NODE_FIELDS = [
@@ -46,7 +37,6 @@ export const SCANNED_NODE_FIELDS = [
   'group',
   'patch_path',
   'checksum',
-  ...SCANNED_CODE_FIELDS,
 ];
 
 /** `config` fields manifest.ts reads. */
@@ -56,31 +46,6 @@ export const SCANNED_CONFIG_FIELDS = ['tags', 'schema', 'alias', 'materialized',
 export const SCANNED_DEPENDS_ON_FIELDS = ['nodes'];
 
 type Json = Record<string, unknown>;
-
-/** A JSON string value left in the manifest bytes, decoded only when asked for. */
-export class ScannedText {
-  constructor(
-    private readonly buf: Buffer,
-    /** the opening quote */
-    private readonly start: number,
-    /** after the closing quote */
-    private readonly end: number,
-    private readonly escaped: boolean,
-  ) {}
-
-  text(): string | undefined {
-    if (!this.escaped) return this.buf.toString('utf8', this.start + 1, this.end - 1);
-    try {
-      const v: unknown = JSON.parse(this.buf.toString('utf8', this.start, this.end));
-      return typeof v === 'string' ? v : undefined;
-    } catch {
-      // the scan does not validate what it leaves: a broken escape is no text
-      return undefined;
-    }
-  }
-}
-
-const CODE_FIELDS = new Set(SCANNED_CODE_FIELDS);
 
 class Unexpected extends Error {}
 
@@ -279,11 +244,6 @@ class Scanner {
     return key;
   }
 
-  private isStringNext(): boolean {
-    this.ws();
-    return this.buf[this.pos] === QUOTE;
-  }
-
   private isObjectNext(): boolean {
     this.ws();
     return this.buf[this.pos] === OPEN_BRACE;
@@ -297,12 +257,6 @@ class Scanner {
       const name = escaped ? this.wantedEscaped(fields, ks, ke) : fields.match(this.buf, ks + 1, ke - 1);
       if (name === undefined) {
         this.skipValue();
-        return;
-      }
-      if (CODE_FIELDS.has(name) && this.isStringNext()) {
-        const start = this.pos;
-        const escaped = this.skipString(true);
-        out[name] = new ScannedText(this.buf, start, this.pos, escaped);
         return;
       }
       const sub = nested?.get(name);

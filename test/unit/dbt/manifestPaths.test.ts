@@ -22,10 +22,57 @@ for (const file of [...allManifests(), path.join(EXAMPLE, 'target/manifest.json'
     const scanned = readParsedManifest(scanManifest(bytes)!, file, root, fs);
     const parsed = readParsedManifest(JSON.parse(bytes.toString('utf8')), file, root, fs);
     assert.deepEqual(scanned, parsed);
-    assert.deepEqual(manifestObject(bytes, 0), { manifest: scanManifest(bytes) }, 'manifestObject scans from the threshold on');
+    assert.deepEqual(manifestObject(bytes, 0), { manifest: scanManifest(bytes), scanned: true }, 'manifestObject scans from the threshold on');
     assert.deepEqual(readManifest(bytes, file, root, fs), parsed);
+    // nodes read as the scanner meets them (v10+: the metadata names the project first)
+    assert.deepEqual(readManifest(bytes, file, root, fs, { scanFromBytes: 0 }), parsed);
   });
 }
+
+/** readManifest through the scanner (nodes read as it meets them) and through JSON.parse. */
+function bothWays(text: string) {
+  const bytes = Buffer.from(text);
+  const fs = new DiskFileSource();
+  return {
+    scanned: readManifest(bytes, '/p/target/manifest.json', NOWHERE, fs, { scanFromBytes: 0 }),
+    parsed: readParsedManifest(JSON.parse(text), '/p/target/manifest.json', NOWHERE, fs),
+  };
+}
+
+test('nodes read as the scanner meets them come out as JSON.parse orders them: a repeated id keeps its first place and last value, index-like ids first', () => {
+  const node = (name: string, tag = 'x') => `{"resource_type": "model", "name": "${name}", "package_name": "p", "tags": ["${tag}"]}`;
+  const text = `{"metadata": {"project_name": "p", "dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"},
+    "nodes": {"model.p.a": ${node('a', 'first')}, "12": ${node('twelve')}, "model.p.x": ${node('x')}, "model.p.b": 5, "model.p.a": ${node('a', 'last')},
+              "3": ${node('three')}, "model.p.c": ${node('c')}, "model.p.c": null, "model.p.d": ${node('d')}},
+    "sources": {"source.p.s.t": {"resource_type": "source", "name": "t", "source_name": "s", "package_name": "p"}},
+    "exposures": {"exposure.p.e": {"resource_type": "exposure", "name": "e", "package_name": "p"}}}`;
+  const { scanned, parsed } = bothWays(text);
+  assert.deepEqual(scanned, parsed);
+  assert.deepEqual(
+    scanned.facts!.nodes.map((n) => `${n.uniqueId}:${n.tags.join()}`),
+    ['3:x', '12:x', 'model.p.a:last', 'model.p.x:x', 'model.p.d:x', 'source.p.s.t:', 'exposure.p.e:'],
+  );
+});
+
+test('a manifest whose metadata comes after its nodes, or names no project (before v10), is read the same through the scanner', () => {
+  const nodes = '"nodes": {"model.p.a": {"resource_type": "model", "name": "a", "package_name": "p", "depends_on": {"nodes": ["model.p.b"]}}, "model.p.b": {"resource_type": "model", "name": "b", "package_name": "p"}}';
+  for (const text of [
+    `{${nodes}, "metadata": {"project_name": "p"}}`,
+    `{"metadata": {"project_id": "83878c91171338902e0fe0fb97a8c47a", "dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v9.json"}, ${nodes}}`,
+    `{"metadata": {"project_name": "p", "dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v3.json"}, ${nodes}}`,
+  ]) {
+    const { scanned, parsed } = bothWays(text);
+    assert.deepEqual(scanned, parsed, text);
+  }
+});
+
+test('a scan that gives up after reading some nodes (a "__proto__" id late in the file) leaves no trace: JSON.parse reads it', () => {
+  const node = (name: string) => ({ resource_type: 'model', name, package_name: 'p' });
+  const text = JSON.stringify({ metadata: { project_name: 'p' }, nodes: { 'model.p.a': node('a'), 'model.p.b': node('b'), PROTO: node('c') } }).replace('"PROTO"', '"__proto__"');
+  const { scanned, parsed } = bothWays(text);
+  assert.deepEqual(scanned, parsed);
+  assert.deepEqual(scanned.facts!.nodes.map((n) => n.uniqueId), ['model.p.a', 'model.p.b', '__proto__']);
+});
 
 test('a manifest the scanner gives up on (a node id "__proto__") is still read, through JSON.parse', () => {
   const node = (name: string) => ({ resource_type: 'model', name, package_name: 'p' });

@@ -8,7 +8,7 @@ import type { Location, Range } from '../../model/location';
 import { ZERO_RANGE } from '../../model/location';
 import { jsonErrorOffset } from './jsonError';
 import { DbtFileLocator, yamlSectionOf } from './locator';
-import { scanManifest, SCANNED_COLLECTIONS } from './manifestScan';
+import { scanManifest, SCANNED_COLLECTIONS, type NodeTaker } from './manifestScan';
 import { parseDbtProjectYml } from './projectYml';
 import { projectDir } from './paths';
 
@@ -31,6 +31,8 @@ export interface ManifestReadOptions {
    * places (same text, same calls listed: same ranges).
    */
   previous?: ReadonlyMap<string, DbtNode>;
+  /** the size from which the skipping scanner reads the bytes (SCAN_MIN_BYTES; tests lower it) */
+  scanFromBytes?: number;
 }
 
 export interface ManifestReadResult {
@@ -138,16 +140,106 @@ function diag(file: string, code: Diagnostic['code'], severity: Diagnostic['seve
  */
 export function readManifest(bytes: Uint8Array, manifestPath: string, projectRoot: string, fs: FileSource, opts: ManifestReadOptions = {}): ManifestReadResult {
   const diagnostics: Diagnostic[] = [];
-  const parsed = manifestObject(bytes);
+  // A large manifest's nodes are read as the scanner meets them, once its metadata
+  // (first in dbt's files) names the project: each node's scanned object then dies
+  // young. Scanned in full first, fifty thousand of them lived until the scan ended,
+  // were promoted and copied by the collector, then marked dead.
+  let early: NodeReader | null | undefined;
+  const take = (collection: string, id: string, raw: unknown, metadata: unknown): boolean => {
+    if (early === undefined) early = earlyReader(metadata, projectRoot, fs, opts) ?? null;
+    if (early === null) return false;
+    early.add(collection, id, raw);
+    return true;
+  };
+  const parsed = manifestObject(bytes, opts.scanFromBytes ?? SCAN_MIN_BYTES, take);
   if (!('manifest' in parsed)) {
     diagnostics.push(diag(manifestPath, 'manifest-invalid', 'error', `manifest.json is not valid JSON at byte ${parsed.invalidJsonAt}`));
     return { diagnostics, invalidJsonAt: parsed.invalidJsonAt };
   }
-  return readParsedManifest(parsed.manifest, manifestPath, projectRoot, fs, opts);
+  // nodes read from a scan that then gave up (JSON.parse read the file instead) are dropped
+  return readParsedManifest(parsed.manifest, manifestPath, projectRoot, fs, opts, parsed.scanned ? (early ?? undefined) : undefined);
 }
 
-/** readManifest after the bytes became an object (exported so tests can feed it JSON.parse's result). */
-export function readParsedManifest(manifest: Json, manifestPath: string, projectRoot: string, fs: FileSource, opts: ManifestReadOptions = {}): ManifestReadResult {
+/** A reader for the nodes of a manifest whose metadata names its project and has a version read here; else undefined. */
+function earlyReader(metadata: unknown, projectRoot: string, fs: FileSource, opts: ManifestReadOptions): NodeReader | undefined {
+  if (!isObj(metadata) || !nonEmptyStr(metadata.project_name)) return undefined;
+  const version = manifestSchemaVersion(metadata);
+  if (version !== undefined && version < MIN_MANIFEST_VERSION) return undefined;
+  const settings = projectSettings(fs, projectRoot);
+  const projectName = projectNameOf({ metadata }, settings?.name);
+  return new NodeReader(projectName, projectLocator(fs, projectRoot, projectName, settings, opts.previous));
+}
+
+/**
+ * Turns manifest nodes into DbtNodes, collection by collection, in the order
+ * JSON.parse gives them (a repeated id keeps its first place and last value).
+ */
+class NodeReader {
+  private readonly byCollection = new Map<string, Map<string, DbtNode>>();
+  /** some id is an array index, which an object lists first */
+  private indexKeys = false;
+  // One copy of each repeated string (package names, tags, fqn parts, the ids
+  // in depends_on): every occurrence in the manifest is otherwise its own
+  // string, and they are most of what a large index keeps.
+  private readonly pool = new Map<string, string>();
+  private readonly intern = (v: string): string => {
+    const had = this.pool.get(v);
+    if (had !== undefined) return had;
+    this.pool.set(v, v);
+    return v;
+  };
+
+  constructor(
+    readonly projectName: string,
+    private readonly locator: DbtFileLocator,
+  ) {}
+
+  add(collection: string, id: string, raw: unknown): void {
+    let nodes = this.byCollection.get(collection);
+    if (!nodes) this.byCollection.set(collection, (nodes = new Map()));
+    if (!isObj(raw)) {
+      nodes.delete(id);
+      return;
+    }
+    if (!this.indexKeys && isArrayIndex(id)) this.indexKeys = true;
+    let node: DbtNode;
+    try {
+      node = toNode(id, raw, this.locator, this.intern);
+    } catch {
+      // one odd node never hides the others
+      nodes.delete(id);
+      return;
+    }
+    nodes.set(id, node);
+  }
+
+  nodes(): DbtNode[] {
+    const out: DbtNode[] = [];
+    for (const c of COLLECTIONS) {
+      const nodes = this.byCollection.get(c);
+      if (!nodes) continue;
+      if (!this.indexKeys) {
+        for (const n of nodes.values()) out.push(n);
+        continue;
+      }
+      const keys = [...nodes.keys()];
+      const index = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
+      for (const k of [...index, ...keys.filter((k) => !isArrayIndex(k))]) out.push(nodes.get(k)!);
+    }
+    return out;
+  }
+}
+
+/** An object key JavaScript lists before the others, in numeric order. */
+function isArrayIndex(key: string): boolean {
+  return /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4294967295;
+}
+
+/**
+ * readManifest after the bytes became an object (exported so tests can feed it
+ * JSON.parse's result). `early`: the nodes the scan already read.
+ */
+export function readParsedManifest(manifest: Json, manifestPath: string, projectRoot: string, fs: FileSource, opts: ManifestReadOptions = {}, early?: NodeReader): ManifestReadResult {
   const diagnostics: Diagnostic[] = [];
   const metadata = isObj(manifest.metadata) ? manifest.metadata : {};
   const schemaVersion = manifestSchemaVersion(metadata);
@@ -164,33 +256,20 @@ export function readParsedManifest(manifest: Json, manifestPath: string, project
     return { diagnostics, schemaVersion, dbtVersion };
   }
 
-  const settings = projectSettings(fs, projectRoot);
-  const projectName = projectNameOf(manifest, settings?.name);
-  const locator = projectLocator(fs, projectRoot, projectName, settings, opts.previous);
-
-  // One copy of each repeated string (package names, tags, fqn parts, the ids
-  // in depends_on): every occurrence in the manifest is otherwise its own
-  // string, and they are most of what a large index keeps.
-  const pool = new Map<string, string>();
-  const intern = (v: string): string => {
-    const had = pool.get(v);
-    if (had !== undefined) return had;
-    pool.set(v, v);
-    return v;
-  };
-  const nodes: DbtNode[] = [];
+  let reader = early;
+  if (!reader) {
+    const settings = projectSettings(fs, projectRoot);
+    const projectName = projectNameOf(manifest, settings?.name);
+    reader = new NodeReader(projectName, projectLocator(fs, projectRoot, projectName, settings, opts.previous));
+  }
+  const projectName = reader.projectName;
+  // what the scan did not hand over already (with `early`, nothing)
   for (const c of COLLECTIONS) {
     const coll = manifest[c];
     if (!isObj(coll)) continue;
-    for (const [key, raw] of Object.entries(coll)) {
-      if (!isObj(raw)) continue;
-      try {
-        nodes.push(toNode(key, raw, locator, intern));
-      } catch {
-        // one odd node never hides the others
-      }
-    }
+    for (const [key, raw] of Object.entries(coll)) reader.add(c, key, raw);
   }
+  const nodes = reader.nodes();
   shareRanges(nodes);
   const facts: DbtProjectFacts = {
     root: projectRoot,
@@ -223,7 +302,11 @@ export const SCAN_MIN_BYTES = 12 * 1024 * 1024;
  * of being turned into text. The scanner does not validate the values it
  * skips (code, columns): a large manifest broken only inside those is read.
  */
-export function manifestObject(bytes: Uint8Array, scanFrom = SCAN_MIN_BYTES): { manifest: Json } | { invalidJsonAt: number } {
+export function manifestObject(
+  bytes: Uint8Array,
+  scanFrom = SCAN_MIN_BYTES,
+  take?: NodeTaker,
+): { manifest: Json; scanned?: true } | { invalidJsonAt: number } {
   // a UTF-8 byte order mark is skipped, as TextDecoder does for JSON.parse
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let first = bom;
@@ -235,8 +318,8 @@ export function manifestObject(bytes: Uint8Array, scanFrom = SCAN_MIN_BYTES): { 
   }
   let errorAt: number | undefined;
   if (bytes.length >= scanFrom) {
-    const scanned = scanManifest(bom ? bytes.subarray(bom) : bytes);
-    if (scanned) return { manifest: scanned };
+    const scanned = scanManifest(bom ? bytes.subarray(bom) : bytes, take);
+    if (scanned) return { manifest: scanned, scanned: true };
     // Invalid, or a shape the scanner leaves to JSON.parse (a "__proto__" id): the
     // byte-level check tells which without turning hundreds of MB into a string.
     errorAt = jsonErrorOffset(bytes);

@@ -86,12 +86,21 @@ const CONFIG_FIELDS = new FieldSet(SCANNED_CONFIG_FIELDS);
 const DEPENDS_ON_FIELDS = new FieldSet(SCANNED_DEPENDS_ON_FIELDS);
 const COLLECTION_FIELDS = new FieldSet([...SCANNED_COLLECTIONS, 'metadata']);
 
+/**
+ * Takes a node as the scan meets it (with the metadata when it came first);
+ * true when taken, and the scan's result then leaves it out.
+ */
+export type NodeTaker = (collection: string, id: string, raw: unknown, metadata: unknown) => boolean;
+
 class Scanner {
   private pos = 0;
   private readonly buf: Buffer;
   private readonly end: number;
 
-  constructor(bytes: Uint8Array) {
+  constructor(
+    bytes: Uint8Array,
+    private readonly take?: NodeTaker,
+  ) {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.end = this.buf.length;
     // a UTF-8 byte order mark is not JSON; JSON.parse rejects it too
@@ -290,7 +299,9 @@ class Scanner {
       const coll: Json = {};
       this.members((nks, nke, nEscaped) => {
         const id = this.keyText(nks, nke, nEscaped);
-        coll[id] = this.isObjectNext() ? this.pick(NODE_FIELDS, nodeNested) : this.parseValue();
+        const raw = this.isObjectNext() ? this.pick(NODE_FIELDS, nodeNested) : this.parseValue();
+        if (this.take?.(name, id, raw, out.metadata)) return;
+        coll[id] = raw;
       });
       out[name] = coll;
     });
@@ -305,9 +316,9 @@ class Scanner {
  * undefined when the bytes are not what a manifest looks like (the caller
  * then parses in full, which also reports where invalid JSON breaks).
  */
-export function scanManifest(bytes: Uint8Array): Json | undefined {
+export function scanManifest(bytes: Uint8Array, take?: NodeTaker): Json | undefined {
   try {
-    return new Scanner(bytes).scan();
+    return new Scanner(bytes, take).scan();
   } catch {
     return undefined;
   }

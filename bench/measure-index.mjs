@@ -115,6 +115,8 @@ if (input.manifest && input.reopen) {
   await ws.saveKeptReads();
 }
 
+// dropped as the server drops it: work queued for a quiet moment (did-you-mean lists) would hold it a while longer
+ws.dispose();
 ws = undefined;
 await settle();
 out.retainedHeap = withIndex - process.memoryUsage().heapUsed;

@@ -2,7 +2,8 @@
 // (`node --expose-gc bench/measure-index.mjs '<json>'`) so every figure is a
 // cold first run and no two workspaces share a heap. Prints one JSON line.
 //
-// Input: { engine, root, manifest?, dbtRoot?, changeFile?, warmRepeats?, keptReadsDir?, reopen? }
+// Input: { engine, root, manifest?, dbtRoot?, changeFile?, warmRepeats?, keptReadsDir?, reopen?, ratioOnly? }
+// ratioOnly: the cold index and JSON.parse only (repeats of a row's first figure; nothing kept).
 // keptReadsDir: the directory the language server keeps manifest reads in (its client's
 // storage); the run saves its read there at the end. reopen: a second session over the
 // same directory, measuring the cold index from the kept read (the re-index, reader and
@@ -55,6 +56,17 @@ await (async () => describe(await ws.indexAll()))();
 out.coldIndexMs = ms(t0);
 out.skipped = logs.filter((l) => /skipped/.test(l)).slice(0, 3);
 out.usedKeptRead = logs.some((l) => /manifest read kept from the last session is current/.test(l));
+
+if (input.ratioOnly) {
+  ws.dispose();
+  ws = undefined;
+  await settle();
+  t0 = performance.now();
+  JSON.parse(readFileSync(input.manifest, 'utf8'));
+  out.jsonParseMs = ms(t0);
+  process.stdout.write(JSON.stringify(out) + '\n');
+  process.exit(0);
+}
 
 // 2. Retained memory with the index live (the workspace keeps the snapshot and per-file facts).
 gc();

@@ -6,6 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { dirname } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { realpathSync } from 'node:fs';
 import { DiskFileSource } from '../../../server/src/workspace/diskFileSource';
 import { isInside } from './memoryFs';
@@ -71,7 +72,17 @@ async function run(input: ReaderInput): Promise<{ value: unknown; fs: MemoryFile
     case 'manifest': {
       const fs = freshFs();
       fs.put(input.path, bytes);
-      return { value: readManifest(bytes, input.path, dirname(dirname(input.path)), fs), fs, extra: [] };
+      const value = readManifest(bytes, input.path, dirname(dirname(input.path)), fs);
+      // the skipping scanner (large manifests; nodes read as it meets them) must read valid JSON as JSON.parse
+      // does; it does not validate the values it skips, so broken JSON may read where JSON.parse refuses it
+      const extra: string[] = [];
+      if (value.invalidJsonAt === undefined) {
+        const scanFs = freshFs();
+        scanFs.put(input.path, bytes);
+        const scanned = readManifest(bytes, input.path, dirname(dirname(input.path)), scanFs, { scanFromBytes: 0 });
+        if (!isDeepStrictEqual(scanned, value)) extra.push('the scanner path reads this manifest differently from the JSON.parse path');
+      }
+      return { value, fs, extra };
     }
     case 'dbtProject': {
       const fs = freshFs();

@@ -66,6 +66,20 @@ test('a manifest whose metadata comes after its nodes, or names no project (befo
   }
 });
 
+test('repeated top-level keys (metadata, a collection) are read as JSON.parse reads them: the last one wins', () => {
+  const meta = (name: string) => `"metadata": {"project_name": "${name}", "dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"}`;
+  const nodes = (...names: string[]) => `"nodes": {${names.map((n) => `"model.p.${n}": {"resource_type": "model", "name": "${n}", "package_name": "p"}`).join(', ')}}`;
+  for (const text of [
+    `{${meta('p')}, ${nodes('a', 'b')}, ${nodes('c')}}`,
+    `{${meta('p')}, ${nodes('a')}, "nodes": null}`,
+    `{${meta('p')}, ${nodes('a')}, ${meta('q')}}`,
+  ]) {
+    const { scanned, parsed } = bothWays(text);
+    assert.deepEqual(scanned, parsed, text);
+  }
+  assert.deepEqual(bothWays(`{${meta('p')}, ${nodes('a', 'b')}, ${nodes('c')}}`).scanned.facts!.nodes.map((n) => n.name), ['c']);
+});
+
 test('a scan that gives up after reading some nodes (a "__proto__" id late in the file) leaves no trace: JSON.parse reads it', () => {
   const node = (name: string) => ({ resource_type: 'model', name, package_name: 'p' });
   const text = JSON.stringify({ metadata: { project_name: 'p' }, nodes: { 'model.p.a': node('a'), 'model.p.b': node('b'), PROTO: node('c') } }).replace('"PROTO"', '"__proto__"');

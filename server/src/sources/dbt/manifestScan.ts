@@ -286,12 +286,16 @@ class Scanner {
       ['depends_on', DEPENDS_ON_FIELDS],
     ]);
     const out: Json = {};
+    const seen = new Set<string>();
     this.members((ks, ke, escaped) => {
       const name = escaped ? this.wantedEscaped(COLLECTION_FIELDS, ks, ke) : COLLECTION_FIELDS.match(this.buf, ks + 1, ke - 1);
       if (name === undefined) {
         this.skipValue();
         return;
       }
+      // a repeated key replaces the earlier value (JSON.parse): nodes already taken cannot be, so leave it to JSON.parse
+      if (seen.has(name) && this.take) this.fail();
+      seen.add(name);
       if (name === 'metadata' || !this.isObjectNext()) {
         out[name] = this.parseValue();
         return;

@@ -187,17 +187,22 @@ function extract(file: string, root: Node, language: Language, module: string, i
 
   for (const d of nodes.decorated) readDecorated(ctx, d);
 
+  // each call's callee, read once for both passes below (reading it walks the tree through tree-sitter calls)
+  const callees = nodes.calls.map((call) => {
+    if (ctx.consumed.has(call.id)) return { fn: null, name: null };
+    const fn = call.childForFieldName('function');
+    return { fn, name: scope.dagsterName(fn) };
+  });
   // jobs first: a selection bound to a variable belongs to the job that uses it
-  for (const call of nodes.calls) {
-    if (ctx.consumed.has(call.id)) continue;
-    const name = scope.dagsterName(call.childForFieldName('function'));
+  nodes.calls.forEach((call, i) => {
+    if (ctx.consumed.has(call.id)) return;
+    const name = callees[i].name;
     if (name && JOB_CALLS.includes(name)) readJob(ctx, call);
     else if (name && MATERIALIZE_CALLS.includes(name)) readMaterialize(ctx, call);
-  }
-  for (const call of nodes.calls) {
+  });
+  for (const [i, call] of nodes.calls.entries()) {
     if (ctx.consumed.has(call.id)) continue;
-    const fn = call.childForFieldName('function');
-    const name = scope.dagsterName(fn);
+    const { fn, name } = callees[i];
     if (name) {
       if (name === 'AssetSpec' || name === 'SourceAsset') readStandaloneSpec(ctx, call);
       else if (name.startsWith('AssetSelection.')) readAssetSelection(ctx, call);

@@ -173,11 +173,21 @@ export function argument(args: CallArgs | null, name: string, index?: number): N
   return undefined;
 }
 
+/** `a.b.c` written plainly (no spaces, comments, line breaks; ASCII names), as most attribute chains are. */
+const PLAIN_CHAIN = /^([A-Za-z_]\w*)(?:\.[A-Za-z_]\w*)+$/;
+/** first segments that parse as something other than an identifier */
+const NOT_IDENTIFIERS = new Set(['None', 'True', 'False', 'print', 'exec', 'await', 'lambda', 'not', 'yield']);
+
 /** "a.b.c" for identifier / attribute chains, else null. */
 export function dottedName(node: Node | null | undefined): string | null {
   if (!node) return null;
-  if (node.type === 'identifier') return node.text;
-  if (node.type === 'attribute') {
+  const type = node.type;
+  if (type === 'identifier') return node.text;
+  if (type === 'attribute') {
+    // one read of the text instead of a walk down the chain (each step is several calls into tree-sitter)
+    const text = node.text;
+    const plain = PLAIN_CHAIN.exec(text);
+    if (plain && !NOT_IDENTIFIERS.has(plain[1])) return text;
     const obj = dottedName(node.childForFieldName('object'));
     const attr = node.childForFieldName('attribute');
     return obj && attr ? `${obj}.${attr.text}` : null;

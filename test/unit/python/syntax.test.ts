@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Node } from 'web-tree-sitter';
 import { createParser } from '../../../server/src/sources/treeSitter';
-import { dottedName } from '../../../server/src/sources/python/syntax';
+import { dottedName, namedChildren, stringLiteral, stringParts } from '../../../server/src/sources/python/syntax';
 
 /** The chain walked node by node: what dottedName must give, however it gets there. */
 function walked(node: Node | null): string | null {
@@ -59,3 +59,63 @@ test('dotted names read from the text equal the chain walked node by node', asyn
     tree.delete();
   }
 });
+
+function strings(node: Node, out: Node[] = []): Node[] {
+  if (node.type === 'string') out.push(node);
+  for (const c of node.namedChildren) if (c) strings(c, out);
+  return out;
+}
+
+test('simple string literals read from the text equal the literal read part by part', async () => {
+  const source = [
+    'a = "name"',
+    "b = 'name'",
+    'c = ""',
+    'd = "é中 and 😀 emoji"',
+    '    e = ["x", \'y\', "with space", "a.b/c-d"]',
+    'f = "esc\\"aped"',
+    'g = "back\\\\slash"',
+    'h = r"raw\\d"',
+    'i = f"f{x}"',
+    'j = b"bytes"',
+    'k = """triple"""',
+    "l = '''triple'''",
+    'm = "it\'s"',
+    'n = "tab\\there"',
+    'o = u"unicode prefix"',
+    'p = "unterminated',
+    'q = "{braces}"',
+    '😀 = "after astral"',
+  ].join('\n');
+  const parser = await createParser('python');
+  const tree = parser.parse(source)!;
+  try {
+    const found = strings(tree.rootNode);
+    assert.ok(found.length >= 18, `${found.length} string nodes`);
+    for (const s of found) {
+      const parts = stringParts(s);
+      const value = parts && parts.parts.every((p) => p.kind === 'text') ? parts.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('') : null;
+      const lit = stringLiteral(s);
+      assert.deepEqual(lit && { value: lit.value, range: lit.range }, value === null || !parts ? null : { value, range: parts.range }, s.text);
+    }
+  } finally {
+    tree.delete();
+  }
+});
+
+test('named children leave out comments, in nodes with and without a `#`', async () => {
+  const parser = await createParser('python');
+  const tree = parser.parse('x = [1, # one\n 2]\ny = [3, "#", 4]\nz = [5, 6]\n')!;
+  try {
+    const lists = attributesOf(tree.rootNode, 'list');
+    assert.deepEqual(lists.map((l) => namedChildren(l).map((c) => c.text)), [['1', '2'], ['3', '"#"', '4'], ['5', '6']]);
+  } finally {
+    tree.delete();
+  }
+});
+
+function attributesOf(node: Node, type: string, out: Node[] = []): Node[] {
+  if (node.type === type) out.push(node);
+  for (const c of node.namedChildren) if (c) attributesOf(c, type, out);
+  return out;
+}

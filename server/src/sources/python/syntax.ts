@@ -41,6 +41,9 @@ function children(node: Node): Node[] {
 }
 
 export function namedChildren(node: Node): Node[] {
+  // comments are the named children dropped, and lie inside their parent's text: without a `#`
+  // there is none, and no child's type is asked for (each ask is a call into tree-sitter)
+  if (!node.text.includes('#')) return node.namedChildren.filter((c): c is Node => c !== null);
   return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
 }
 
@@ -92,10 +95,22 @@ export function stringParts(node: Node): { parts: FStringPart[]; range: Range; f
   return { parts, range: contentRange(node), fstring };
 }
 
+/** `"name"` or `'name'` on one line: no prefix, no escape, no quote inside, not triple-quoted. */
+const SIMPLE_STRING = /^(["'])([^"'\\\r\n]*)\1$/;
+
 /** A plain string literal's value and content range; null for f-strings with interpolations or non-strings. */
 export function stringLiteral(node: Node | null | undefined): StringLiteral | null {
   if (!node) return null;
-  if (node.type === 'concatenated_string') {
+  const type = node.type;
+  if (type === 'string') {
+    // most literals are simple: value and range from the text, without walking the string's parts
+    const simple = SIMPLE_STRING.exec(node.text);
+    if (simple) {
+      const { row, column } = node.startPosition;
+      return { value: simple[2], range: { start: { line: row, character: column + 1 }, end: { line: row, character: column + 1 + simple[2].length } }, node };
+    }
+  }
+  if (type === 'concatenated_string') {
     const pieces = namedChildren(node).map((n) => stringLiteral(n));
     if (pieces.length === 0 || pieces.some((p) => !p)) return null;
     const ok = pieces as StringLiteral[];

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { FilteredOutput } from './outputFilter';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { IndexStatus } from '../../server/src/lsp/protocol';
 import { GraphRequest, IndexStatusNotification } from '../../server/src/lsp/protocol';
@@ -24,13 +25,16 @@ export interface AssetLensApi {
   keyAtCursor: () => Promise<string | undefined>;
   /** VS Code's storage for this workspace, where the server keeps its manifest reads (none without a folder) */
   storagePath: string | undefined;
+  /** The last lines of the "Asset Lens" output (what a user reads there) */
+  outputLines(): string[];
 }
 
 const CURSOR_DEBOUNCE_MS = 150;
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<AssetLensApi> {
-  const log = vscode.window.createOutputChannel('Asset Lens');
+  const output = new FilteredOutput(vscode.window.createOutputChannel('Asset Lens'));
+  const log = output.channel;
   context.subscriptions.push(log);
   client = createLanguageClient(context, log);
   const lc = client;
@@ -92,6 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AssetL
     listKeys: () => fetchKeys(ctx),
     keyAtCursor: () => keyAtCursor(ctx),
     storagePath: context.storageUri?.fsPath,
+    outputLines: () => [...output.recent],
   };
   runE2eSuiteIfRequested(api, log);
   return api;

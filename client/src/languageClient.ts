@@ -10,6 +10,7 @@ import {
   type Message,
 } from 'vscode-languageclient/node';
 import { readSettings, SETTINGS_SECTION } from './settings';
+import { RESTART_NOTE } from './outputFilter';
 
 export const CLIENT_ID = 'assetLens';
 export const CLIENT_NAME = 'Asset Lens';
@@ -46,8 +47,8 @@ export class RestartingErrorHandler implements ErrorHandler {
       this.log.appendLine(`[client] ${message}`);
       return { action: CloseAction.DoNotRestart, message };
     }
-    this.log.appendLine(`[client] server stopped unexpectedly; restarting (${this.restarts.length}/${MAX_RESTARTS})`);
-    return { action: CloseAction.Restart, handled: true };
+    // logged by the client as Info (with a stray flag line after it, which FilteredOutput drops)
+    return { action: CloseAction.Restart, handled: true, message: `${RESTART_NOTE} (${this.restarts.length}/${MAX_RESTARTS})` };
   }
 }
 

@@ -264,5 +264,10 @@ suite('Asset Lens in VS Code', () => {
     const newPid = (api.client as unknown as { _serverProcess?: { pid?: number } })._serverProcess?.pid;
     assert.ok(newPid && newPid !== pid, `a new server process (${newPid}) replaced ${pid}`);
     await waitFor('the client to report running', () => (api.client.isRunning() ? true : undefined), 30_000);
+    // the output says so, without the language client's stray flag line after it
+    const lines = api.outputLines();
+    const note = lines.findIndex((l) => l.includes('Asset Lens server stopped unexpectedly; restarting (1/5)'));
+    assert.ok(note >= 0, lines.slice(-20).join('\n'));
+    assert.ok(!['false', 'true'].includes(lines[note + 1]), lines.slice(note, note + 3).join('\n'));
   });
 });

@@ -20,6 +20,8 @@ export interface Api {
   /** vscode-languageclient's LanguageClient; its server child process is private API, read in one test */
   client: { isRunning(): boolean };
   storagePath: string | undefined;
+  /** the last lines of the "Asset Lens" output */
+  outputLines(): string[];
 }
 
 export async function activateExtension(): Promise<Api> {

@@ -120,8 +120,8 @@ export async function measureLsp(opts) {
     // - new asset: a definition appended (a new key can resolve references anywhere: full re-link)
     const s = opts.saves ?? { max: 20, budgetMs: 60_000 };
     const base = text;
-    // the first save of each kind is reported on its own (it builds the did-you-mean lists over every
-    // key, and often meets the first major GC after the index); p50/p99 are over the saves after it
+    // the first save of each kind is reported on its own (it runs code not yet optimised and often
+    // meets the first major GC after the index); p50/p99 are over the saves after it
     const measureSaves = async (edit) => {
       const saves = [];
       const sStart = performance.now();

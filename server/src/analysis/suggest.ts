@@ -131,6 +131,13 @@ export function prepareCandidates(candidates: Iterable<string>): void {
   candidateLists(candidates instanceof LayeredSet ? (candidates as LayeredSet<string>).base : candidates);
 }
 
+/** Whether prepareCandidates() (or a lookup) already built the lists for these candidates. */
+export function candidatesPrepared(candidates: Iterable<string>): boolean {
+  const base = candidates instanceof LayeredSet ? (candidates as LayeredSet<string>).base : candidates;
+  const hit = base instanceof Set || Array.isArray(base) ? lowered.get(base) : undefined;
+  return !!hit && hit.source.length === (base instanceof Set ? base.size : (base as string[]).length);
+}
+
 interface Nearest {
   best: string | undefined;
   distance: number;

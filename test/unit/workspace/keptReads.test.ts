@@ -216,6 +216,18 @@ test('a kept read that names files outside its project is not used', async () =>
     writeFileSync(file, JSON.stringify(data));
     assert.equal(store.load(ctx), undefined);
     assert.ok(log.some((l) => /not used: it names files outside the project/.test(l)), log.join('\n'));
+    // the same through the project's own prefix: `..` segments, doubled separators
+    for (const sneaky of [`${project}/../../etc/passwd`, `${project}/models/../../../etc/passwd`, `${project}/..`, `${project}//../x`, `${project}/./../x`]) {
+      data.read.strings[outside] = sneaky;
+      writeFileSync(file, JSON.stringify(data));
+      assert.equal(store.load(ctx), undefined, sneaky);
+    }
+    // and places that stay inside (through a `..`, or in a dot-named directory) are still used
+    for (const fine of [`${project}/models/../models/x.sql`, `${project}/.hidden/..x/y.sql`]) {
+      data.read.strings[outside] = fine;
+      writeFileSync(file, JSON.stringify(data));
+      assert.ok(store.load(ctx), fine);
+    }
   } finally {
     closeSessions();
     rmSync(base, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import type { DbtNode } from '../../model/dbt';
 import type { Diagnostic } from '../../model/diagnostic';
 import type { Location } from '../../model/location';
 import type { DbtRefTarget, DbtSourceTarget } from '../../model/reference';
+import { sep } from 'node:path';
 import { isInside } from '../fileSource';
 import { orShared, orSharedObject, shareRanges, type ManifestReadResult } from './manifest';
 
@@ -201,10 +202,24 @@ function diagnostic(d: unknown): Diagnostic {
  * below it), its diagnostics sit there or on the manifest. A read that names
  * anything else was not written by this reader for this project.
  */
+/** a `.` or `..` segment (`/./`, `/../`, or at the end), which only the full check resolves */
+const DOT_SEGMENT = /\/\.{1,2}(?:\/|$)/;
+
 export function placesWithin(read: KeptManifestRead, root: string, manifestPath: string): boolean {
   const facts = read.result.facts;
   if (!facts || facts.root !== root || read.path !== manifestPath) return false;
-  const inside = (file: string) => isInside(root, file);
+  // each file once (tens of thousands of places name a few thousand files); a plain path under the root is
+  // inside by its prefix, one with `.` / `..` segments or doubled separators takes the full check
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  const seen = new Map<string, boolean>();
+  const inside = (file: string) => {
+    let ok = seen.get(file);
+    if (ok === undefined) {
+      ok = sep === '/' && file.startsWith(prefix) && !DOT_SEGMENT.test(file) && !file.includes('//') ? true : isInside(root, file);
+      seen.set(file, ok);
+    }
+    return ok;
+  };
   for (const n of facts.nodes) {
     if (!n.locations.every((l) => inside(l.file))) return false;
     if (!n.refs.every((c) => !c.location || inside(c.location.file))) return false;

@@ -81,12 +81,18 @@ interface CandidateLists {
 /** Lower-cased candidates of a set or list seen before (the workspace's keys, asked again on every save). */
 const lowered = new WeakMap<object, CandidateLists>();
 
+/** The lists built before for this set or list, while it still has their size (a Set or array is not changed once linked). */
+function cachedLists(candidates: Iterable<string>): CandidateLists | undefined {
+  if (!(candidates instanceof Set) && !Array.isArray(candidates)) return undefined;
+  const hit = lowered.get(candidates);
+  const size = candidates instanceof Set ? candidates.size : candidates.length;
+  return hit && hit.source.length === size ? hit : undefined;
+}
+
 function candidateLists(candidates: Iterable<string> | ReadonlySet<string>): CandidateLists {
+  const hit = cachedLists(candidates);
+  if (hit) return hit;
   const cacheable = candidates instanceof Set || Array.isArray(candidates);
-  const hit = cacheable ? lowered.get(candidates) : undefined;
-  // a Set or array is not changed once linked; a size change still means a different one
-  const size = candidates instanceof Set ? candidates.size : Array.isArray(candidates) ? candidates.length : -1;
-  if (hit && hit.source.length === size) return hit;
   const source = [...candidates];
   const lower = source.map((c) => c.toLowerCase());
   const masks = new Uint32Array(lower.length * 2);
@@ -125,17 +131,21 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 /**
  * Builds (and keeps) the lower-cased lists closest() needs for these
  * candidates, so that the first save with an unknown key does not pay for it
- * (100k keys: 10–20 ms); the language server calls it when the editor is idle.
+ * (100k keys: 10–20 ms); the workspace calls it with its first index, and
+ * for a later full link once the editor is idle.
  */
 export function prepareCandidates(candidates: Iterable<string>): void {
-  candidateLists(candidates instanceof LayeredSet ? (candidates as LayeredSet<string>).base : candidates);
+  candidateLists(baseOf(candidates));
 }
 
 /** Whether prepareCandidates() (or a lookup) already built the lists for these candidates. */
 export function candidatesPrepared(candidates: Iterable<string>): boolean {
-  const base = candidates instanceof LayeredSet ? (candidates as LayeredSet<string>).base : candidates;
-  const hit = base instanceof Set || Array.isArray(base) ? lowered.get(base) : undefined;
-  return !!hit && hit.source.length === (base instanceof Set ? base.size : (base as string[]).length);
+  return cachedLists(baseOf(candidates)) !== undefined;
+}
+
+/** A patched link's keys are layered over the full link's: the lists are those of the base. */
+function baseOf(candidates: Iterable<string>): Iterable<string> {
+  return candidates instanceof LayeredSet ? (candidates as LayeredSet<string>).base : candidates;
 }
 
 interface Nearest {

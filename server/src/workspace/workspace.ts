@@ -3,7 +3,7 @@ import type { CodeFileFacts, DbtProjectFacts, Diagnostic } from '../model';
 import { AssetGraph } from '../model';
 import { analyzeWorkspace, type AnalysisResult, type WorkspaceFacts } from '../analysis/buildGraph';
 import { relinkCodeFile } from '../analysis/relinkCodeFile';
-import { DbtProjectCache, loadDbtProject } from '../sources/dbt/project';
+import { DbtProjectCache, loadDbtProject, statSignature } from '../sources/dbt/project';
 import { pythonModuleName, readPythonFile } from '../sources/python';
 import { readTypeScriptFile } from '../sources/typescript';
 import { readComponentYaml } from '../sources/componentYaml';
@@ -151,10 +151,9 @@ export class AssetWorkspace {
         step(this.rel(file));
       }
       this.useKeptReads = false;
-      const snap = this.relink();
       // the first save after opening a project should not wait for the editor's first quiet moment:
       // the did-you-mean lists of a full index are built with it (10–20 ms at 100k keys, against seconds of indexing)
-      if (this.linked) prepareCandidates(this.linked.link.assetIds);
+      const snap = this.relink({ suggestionsNow: true });
       this.log(
         `indexed ${snap.graph.assets.size} assets from ${found.dbtProjects.length} dbt project(s), ${found.python.length} Python and ${found.typescript.length} TypeScript file(s) in ${Date.now() - started} ms`,
       );
@@ -280,7 +279,7 @@ export class AssetWorkspace {
 
   private keptReadContext(root: string, manifestPath: string): KeptReadContext {
     const st = this.files.stat(join(root, 'dbt_project.yml'));
-    return { root, manifestPath, projectYml: st ? `${st.size}:${st.mtimeMs}` : '' };
+    return { root, manifestPath, projectYml: st ? statSignature(st) : '' };
   }
 
   /** Writes the manifest reads not yet kept, now (the server calls it on shutdown); resolves once written. */
@@ -373,7 +372,7 @@ export class AssetWorkspace {
     return relinkCodeFile(this.linked, facts, facts.codeFiles[changed]);
   }
 
-  private relink(): Snapshot {
+  private relink(opts: { suggestionsNow?: boolean } = {}): Snapshot {
     const dbtEntries = [...this.dbt.values()];
     const readerDiagnostics: Diagnostic[] = [...dbtEntries.flatMap((e) => e.diagnostics), ...[...this.codeDiagnostics.values()].flat()];
     for (const f of this.code.values()) readerDiagnostics.push(...f.diagnostics);
@@ -388,8 +387,10 @@ export class AssetWorkspace {
       return this.current;
     }
     this.linked = result;
-    // a full link has a new key set: its did-you-mean lists are built while the editor is idle, not on the next save
-    if (this.lastLink === 'full') this.idle.run('did-you-mean lists', () => this.linked && prepareCandidates(this.linked.link.assetIds));
+    // a full link has a new key set: its did-you-mean lists are built now (a full index) or while the editor
+    // is idle, not on the next save
+    if (opts.suggestionsNow) prepareCandidates(result.link.assetIds);
+    else if (this.lastLink === 'full') this.idle.run('did-you-mean lists', () => this.linked && prepareCandidates(this.linked.link.assetIds));
     const byFile = new Map<string, Diagnostic[]>();
     for (const d of result.diagnostics) {
       const list = byFile.get(d.location.file) ?? [];

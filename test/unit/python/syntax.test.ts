@@ -14,9 +14,20 @@ function walked(node: Node | null): string | null {
   return obj && attr ? `${obj}.${attr.text}` : null;
 }
 
-function attributes(node: Node, out: Node[] = []): Node[] {
-  if (node.type === 'attribute') out.push(node);
-  for (const c of node.namedChildren) if (c) attributes(c, out);
+/** Runs `check` on the parse tree of `source`, then frees the tree. */
+async function withTree(source: string, check: (root: Node) => void): Promise<void> {
+  const tree = (await createParser('python')).parse(source)!;
+  try {
+    check(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Every node of a type under `node`, in document order. */
+function nodesOfType(node: Node, type: string, out: Node[] = []): Node[] {
+  if (node.type === type) out.push(node);
+  for (const c of node.namedChildren) if (c) nodesOfType(c, type, out);
   return out;
 }
 
@@ -43,10 +54,8 @@ test('dotted names read from the text equal the chain walked node by node', asyn
     'await.x',
     'a.b.c.d.e.f.g',
   ].join('\n');
-  const parser = await createParser('python');
-  const tree = parser.parse(source)!;
-  try {
-    const found = attributes(tree.rootNode);
+  await withTree(source, (root) => {
+    const found = nodesOfType(root, 'attribute');
     assert.ok(found.length >= 25, `${found.length} attribute nodes`);
     let named = 0;
     for (const a of found) {
@@ -55,16 +64,8 @@ test('dotted names read from the text equal the chain walked node by node', asyn
       assert.equal(dottedName(a), expected, a.text);
     }
     assert.ok(named >= 10, 'plain chains among them');
-  } finally {
-    tree.delete();
-  }
+  });
 });
-
-function strings(node: Node, out: Node[] = []): Node[] {
-  if (node.type === 'string') out.push(node);
-  for (const c of node.namedChildren) if (c) strings(c, out);
-  return out;
-}
 
 test('simple string literals read from the text equal the literal read part by part', async () => {
   const source = [
@@ -87,10 +88,8 @@ test('simple string literals read from the text equal the literal read part by p
     'q = "{braces}"',
     '😀 = "after astral"',
   ].join('\n');
-  const parser = await createParser('python');
-  const tree = parser.parse(source)!;
-  try {
-    const found = strings(tree.rootNode);
+  await withTree(source, (root) => {
+    const found = nodesOfType(root, 'string');
     assert.ok(found.length >= 18, `${found.length} string nodes`);
     for (const s of found) {
       const parts = stringParts(s);
@@ -98,24 +97,12 @@ test('simple string literals read from the text equal the literal read part by p
       const lit = stringLiteral(s);
       assert.deepEqual(lit && { value: lit.value, range: lit.range }, value === null || !parts ? null : { value, range: parts.range }, s.text);
     }
-  } finally {
-    tree.delete();
-  }
+  });
 });
 
 test('named children leave out comments, in nodes with and without a `#`', async () => {
-  const parser = await createParser('python');
-  const tree = parser.parse('x = [1, # one\n 2]\ny = [3, "#", 4]\nz = [5, 6]\n')!;
-  try {
-    const lists = attributesOf(tree.rootNode, 'list');
+  await withTree('x = [1, # one\n 2]\ny = [3, "#", 4]\nz = [5, 6]\n', (root) => {
+    const lists = nodesOfType(root, 'list');
     assert.deepEqual(lists.map((l) => namedChildren(l).map((c) => c.text)), [['1', '2'], ['3', '"#"', '4'], ['5', '6']]);
-  } finally {
-    tree.delete();
-  }
+  });
 });
-
-function attributesOf(node: Node, type: string, out: Node[] = []): Node[] {
-  if (node.type === type) out.push(node);
-  for (const c of node.namedChildren) if (c) attributesOf(c, type, out);
-  return out;
-}

@@ -38,6 +38,23 @@ function closeSessions() {
   for (const ws of open.splice(0)) ws.dispose();
 }
 
+/** Runs `body` in a fresh temporary directory, then drops its sessions and removes the directory. */
+async function inTempDir(body: (base: string) => Promise<void>): Promise<void> {
+  const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
+  try {
+    await body(base);
+  } finally {
+    closeSessions();
+    rmSync(base, { recursive: true, force: true });
+  }
+}
+
+/** Resolves once `done()` holds, or after `ms` (the caller asserts which). */
+async function waitUntil(done: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!done() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+}
+
 /** One session: a fresh workspace over the roots, as a newly started server makes it. */
 async function session(root: string, keptReadsDir?: string) {
   const log: string[] = [];
@@ -48,13 +65,12 @@ async function session(root: string, keptReadsDir?: string) {
 }
 
 test('a manifest read is kept between sessions outside the workspace, used while current, and a session equals one without it', async () => {
-  const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
-  const root = join(base, 'taxi');
-  const kept = join(base, 'storage', 'kept');
-  cpSync(join(EXAMPLES, 'taxi'), root, { recursive: true });
-  const project = join(root, 'analytics');
-  const manifest = join(project, 'target', 'manifest.json');
-  try {
+  await inTempDir(async (base) => {
+    const root = join(base, 'taxi');
+    const kept = join(base, 'storage', 'kept');
+    cpSync(join(EXAMPLES, 'taxi'), root, { recursive: true });
+    const project = join(root, 'analytics');
+    const manifest = join(project, 'target', 'manifest.json');
     const listing = () => JSON.stringify(readdirSync(root, { recursive: true }).sort());
     const before = listing();
     const first = await session(root, kept);
@@ -100,17 +116,13 @@ test('a manifest read is kept between sessions outside the workspace, used while
     const sixth = await session(root, kept);
     assert.ok(sixth.log.some((l) => /not used: unreadable/.test(l)), sixth.log.join('\n'));
     assert.deepEqual(seen(sixth.snapshot), seen((await session(root)).snapshot));
-  } finally {
-    closeSessions();
-    rmSync(base, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a kept-reads directory that cannot be written costs nothing but the log line', async () => {
-  const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
-  const root = join(base, 'taxi');
-  cpSync(join(EXAMPLES, 'taxi'), root, { recursive: true });
-  try {
+  await inTempDir(async (base) => {
+    const root = join(base, 'taxi');
+    cpSync(join(EXAMPLES, 'taxi'), root, { recursive: true });
     // a file where the directory should be
     const blocked = join(base, 'blocked');
     writeFileSync(blocked, 'not a directory');
@@ -118,37 +130,28 @@ test('a kept-reads directory that cannot be written costs nothing but the log li
     await s.ws.saveKeptReads();
     assert.ok(s.log.some((l) => /could not keep the manifest read/.test(l)), s.log.join('\n'));
     assert.deepEqual(seen((await session(root, join(blocked, 'kept'))).snapshot), seen((await session(root)).snapshot));
-  } finally {
-    closeSessions();
-    rmSync(base, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a dropped workspace writes nothing afterwards: its pending save is abandoned', async () => {
-  const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
-  const root = join(base, 'taxi');
-  const kept = join(base, 'kept');
-  cpSync(join(EXAMPLES, 'taxi'), root, { recursive: true });
-  try {
+  await inTempDir(async (base) => {
+    const root = join(base, 'taxi');
+    const kept = join(base, 'kept');
+    cpSync(join(EXAMPLES, 'taxi'), root, { recursive: true });
     const s = await session(root, kept);
     s.ws.dispose();
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(existsSync(kept), false, 'nothing written after dispose()');
     // the control: the same session left alive writes its read once quiet
     const alive = await session(root, kept);
-    const quiet = Date.now();
-    while (!existsSync(kept) && Date.now() - quiet < 5000) await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => existsSync(kept));
     assert.equal(existsSync(kept), true, 'a live session keeps its read');
     alive.ws.dispose();
-  } finally {
-    closeSessions();
-    rmSync(base, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a kept read is saved once the editor has been quiet for a moment, never while it keeps asking', async () => {
-  const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
-  try {
+  await inTempDir(async (base) => {
     const { project, read } = await taxiRead();
     const dir = join(base, 'kept');
     const idle = new WhenQuiet();
@@ -164,18 +167,14 @@ test('a kept read is saved once the editor has been quiet for a moment, never wh
     }
     // quiet: written within a few seconds
     const quiet = Date.now();
-    while (!written() && Date.now() - quiet < 5000) await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(written);
     assert.ok(written(), 'written once quiet');
     assert.ok(Date.now() - quiet >= 500, 'not before the quiet period');
-  } finally {
-    closeSessions();
-    rmSync(base, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a save the editor interrupts leaves nothing behind; the next one writes the whole read', async () => {
-  const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
-  try {
+  await inTempDir(async (base) => {
     const { project, read: small } = await taxiRead();
     // a larger read (20k nodes), so that the save takes many turns of the event loop
     const facts = small.result.facts!;
@@ -192,15 +191,11 @@ test('a save the editor interrupts leaves nothing behind; the next one writes th
     const back = store.load(ctx);
     assert.ok(back);
     assert.deepEqual(back.result.facts!.nodes.map((n) => n.uniqueId), nodes.map((n) => n.uniqueId));
-  } finally {
-    closeSessions();
-    rmSync(base, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a kept read that names files outside its project is not used', async () => {
-  const base = mkdtempSync(join(tmpdir(), 'asset-lens-kept-'));
-  try {
+  await inTempDir(async (base) => {
     const { project, read } = await taxiRead();
     const ctx = { root: project, manifestPath: read.path, projectYml: 'x' };
     const log: string[] = [];
@@ -228,8 +223,5 @@ test('a kept read that names files outside its project is not used', async () =>
       writeFileSync(file, JSON.stringify(data));
       assert.ok(store.load(ctx), fine);
     }
-  } finally {
-    closeSessions();
-    rmSync(base, { recursive: true, force: true });
-  }
+  });
 });

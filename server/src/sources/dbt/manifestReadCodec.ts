@@ -15,6 +15,7 @@ import type { Location } from '../../model/location';
 import type { DbtRefTarget, DbtSourceTarget } from '../../model/reference';
 import { sep } from 'node:path';
 import { isInside } from '../fileSource';
+import { isPlainRelative } from './paths';
 import { orShared, orSharedObject, shareRanges, type ManifestReadResult } from './manifest';
 
 /** Bumped whenever the encoding or what a read holds changes: older data is not decoded. */
@@ -202,20 +203,17 @@ function diagnostic(d: unknown): Diagnostic {
  * below it), its diagnostics sit there or on the manifest. A read that names
  * anything else was not written by this reader for this project.
  */
-/** a `.` or `..` segment (`/./`, `/../`, or at the end), which only the full check resolves */
-const DOT_SEGMENT = /\/\.{1,2}(?:\/|$)/;
-
 export function placesWithin(read: KeptManifestRead, root: string, manifestPath: string): boolean {
   const facts = read.result.facts;
   if (!facts || facts.root !== root || read.path !== manifestPath) return false;
   // each file once (tens of thousands of places name a few thousand files); a plain path under the root is
-  // inside by its prefix, one with `.` / `..` segments or doubled separators takes the full check
+  // inside by its prefix, one with `.` / `..` segments or doubled separators takes the full check (isPlainRelative)
   const prefix = root.endsWith(sep) ? root : root + sep;
   const seen = new Map<string, boolean>();
   const inside = (file: string) => {
     let ok = seen.get(file);
     if (ok === undefined) {
-      ok = sep === '/' && file.startsWith(prefix) && !DOT_SEGMENT.test(file) && !file.includes('//') ? true : isInside(root, file);
+      ok = (sep === '/' && file.startsWith(prefix) && isPlainRelative(file.slice(prefix.length))) || isInside(root, file);
       seen.set(file, ok);
     }
     return ok;

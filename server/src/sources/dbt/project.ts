@@ -136,7 +136,7 @@ function unchangedModelFiles(read: KeptManifestRead, stats: Map<string, FileStat
 }
 
 /** What identifies a file's content without reading it (an editor buffer: nothing, see changedSince). */
-function statSignature(st: FileStat): string {
+export function statSignature(st: FileStat): string {
   return `${st.size}:${st.mtimeMs}`;
 }
 

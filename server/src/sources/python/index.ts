@@ -89,7 +89,8 @@ export async function readPythonFile(file: string, text: string, moduleName: str
     return facts;
   } catch (err) {
     if (err instanceof TooComplexError) return skipped(file, moduleName, err.message);
-    return emptyPythonFacts(file, moduleName);
+    // the parser could not load (a missing .wasm) or a reader bug: say so on the file, never index it silently as empty
+    return skipped(file, moduleName, `the Python reader failed: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     tree?.delete();
   }

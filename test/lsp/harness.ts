@@ -73,8 +73,9 @@ export class TestClient {
   initializeResult?: InitializeResult;
   exitCode: Promise<number | null>;
 
-  constructor() {
-    this.proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `args`: more command-line flags for the server */
+  constructor(args: string[] = []) {
+    this.proc = spawn(process.execPath, [serverJs, '--stdio', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => (this.stderr += d.toString()));
     this.exitCode = new Promise((res) => this.proc.on('exit', (code) => res(code)));
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));

@@ -560,6 +560,65 @@ describe('server lifecycle', () => {
     }
   });
 
+  test('--code-cache: the first session writes the cache, the next runs from it with every reader working', async () => {
+    ensureBundle();
+    const { root, cleanup } = copyExample('taxi');
+    const cacheDir = join(mkdtempSync(join(tmpdir(), 'asset-lens-global-storage-')), 'code-cache');
+    const session = async () => {
+      const client = new TestClient([`--code-cache=${cacheDir}`]);
+      await client.initialize(root);
+      return client;
+    };
+    // Python (tree-sitter), TypeScript (tree-sitter) and dbt assets, each with its file
+    const keysOf = async (client: TestClient) =>
+      (await client.conn.sendRequest<KeysResult>('assetLens/keys')).map((k) => `${k.key} ${k.location?.uri.slice(uriOf(root).length)}`).sort();
+    try {
+      const first = await session();
+      let keysFirst: string[];
+      try {
+        assert.ok(first.logLines.some((l) => /code cache absent: .*serverMain-[0-9a-f]{16}\.v8cache, loaded in \d+ ms/.test(l)), first.logLines.join('\n'));
+        await first.waitFor('the cache written', () => first.logLines.some((l) => /^code cache written \(\d+ KiB; it was absent\)/.test(l)));
+        keysFirst = await keysOf(first);
+      } finally {
+        await first.stop();
+      }
+      assert.ok(keysFirst.includes('taxi_trips /defs/assets/trips.py'), keysFirst.join('\n'));
+      assert.ok(keysFirst.some((k) => k.endsWith('.ts')), keysFirst.join('\n'));
+      assert.ok(keysFirst.includes('daily_metrics /analytics/models/marts/daily_metrics.sql'), keysFirst.join('\n'));
+      assert.equal(readdirSync(cacheDir).filter((f) => /^serverMain-[0-9a-f]{16}\.v8cache$/.test(f)).length, 1, readdirSync(cacheDir).join(', '));
+
+      const second = await session();
+      try {
+        assert.ok(second.logLines.some((l) => /code cache used: .*serverMain-[0-9a-f]{16}\.v8cache, loaded in \d+ ms/.test(l)), second.logLines.join('\n'));
+        // the readers that load .wasm grammars run from the cache too
+        assert.deepEqual(await keysOf(second), keysFirst);
+        assert.ok(!second.logLines.some((l) => /reader failed|could not read/.test(l)), second.logLines.join('\n'));
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      cleanup();
+      rmSync(join(cacheDir, '..'), { recursive: true, force: true });
+    }
+  });
+
+  test('--code-cache with a relative directory is ignored, and said so', async () => {
+    ensureBundle();
+    const { root, cleanup } = copyExample('taxi');
+    try {
+      const client = new TestClient(['--code-cache=relative/dir']);
+      try {
+        await client.initialize(root);
+        assert.ok(client.logLines.some((l) => /code cache off \(--code-cache=relative\/dir ignored: not an absolute path\)/.test(l)), client.logLines.join('\n'));
+        assert.ok((await client.conn.sendRequest<KeysResult>('assetLens/keys')).some((k) => k.key === 'taxi_trips'));
+      } finally {
+        await client.stop();
+      }
+    } finally {
+      cleanup();
+    }
+  });
+
   test('--node-ipc (the VS Code transport) answers too', async () => {
     ensureBundle();
     const { root, cleanup } = copyExample('taxi');

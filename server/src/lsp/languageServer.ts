@@ -86,7 +86,19 @@ export const SUPPORTED_METHODS = [
 
 class Cancelled extends Error {}
 
-export function startLanguageServer(connection: Connection): void {
+/** What the process that runs the server knows of its start (server.ts). */
+export interface ServerStartup {
+  /** how the server's code was loaded, for the first log line */
+  loadNote?: string;
+  /**
+   * Keeps the code the server has compiled for its next start: after the first
+   * index (when there is nothing kept yet) and at shutdown (when this session
+   * compiled much more). Returns a line to log.
+   */
+  keepCompiledCode?: (when: 'first index' | 'shutdown') => string | undefined;
+}
+
+export function startLanguageServer(connection: Connection, startup: ServerStartup = {}): void {
   const documents = new TextDocuments(TextDocument);
   let roots: string[] = [];
   let settings: Partial<WorkspaceSettings> = {};
@@ -364,9 +376,13 @@ export function startLanguageServer(connection: Connection): void {
     } catch (err) {
       log(`initialisation step failed: ${(err as Error)?.stack ?? err}`);
     }
-    log(`Asset Lens server: roots ${roots.join(', ') || '(none)'}`);
+    log(`Asset Lens server: roots ${roots.join(', ') || '(none)'}${startup.loadNote ? `; ${startup.loadNote}` : ''}`);
     createWorkspace();
-    void indexAll('initial index').finally(() => markReady());
+    void indexAll('initial index').finally(() => {
+      markReady();
+      const note = startup.keepCompiledCode?.('first index');
+      if (note) log(note);
+    });
   });
 
   connection.onShutdown(async () => {
@@ -378,6 +394,8 @@ export function startLanguageServer(connection: Connection): void {
     // a manifest read not yet kept is written now (the server may not be started again soon)
     await workspace?.saveKeptReads();
     workspace?.dispose();
+    const note = startup.keepCompiledCode?.('shutdown');
+    if (note) log(note);
   });
 
   // ----- documents --------------------------------------------------------

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Parser, Language, type Node, type Query, type QueryCapture, type Tree } from 'web-tree-sitter';
 
@@ -44,7 +44,10 @@ export async function loadGrammar(name: GrammarName): Promise<Language> {
   let lang = languages.get(name);
   if (!lang) {
     const [pkg, file] = GRAMMAR_FILES[name];
-    lang = Language.load(locate(pkg, file));
+    // bytes, not a path: given a path, web-tree-sitter reads it through a
+    // dynamic import(), which a script run from V8's code cache cannot make
+    // (see codeCache.ts)
+    lang = Language.load(readFileSync(locate(pkg, file)));
     languages.set(name, lang);
   }
   return lang;

@@ -60,6 +60,15 @@ suite('Asset Lens in VS Code', () => {
     assert.ok(data.read.nodes.length > 0);
   });
 
+  test("the server keeps its compiled code in the extension's storage, outside the workspace", async () => {
+    // the first start writes it after the first index; a later start (a reused profile) runs from it
+    const started = await waitFor('the server start line', () => api.outputLines().map((l) => /code cache (\w+): (\S+\.v8cache), loaded in \d+ ms/.exec(l)).find(Boolean) ?? undefined, 20_000);
+    const [, status, file] = started;
+    if (status !== 'used') await waitFor('the code cache written', () => (api.outputLines().some((l) => l.includes(`it was ${status}): ${file}`)) ? true : undefined), 20_000);
+    assert.ok(existsSync(file), file);
+    assert.ok(!file.startsWith(root), `${file} is outside the workspace ${root}`);
+  });
+
   test('completion inside deps=[ offers daily_metrics', async () => {
     const editor = await openFile(root, METRICS);
     const pos = positionAfter(editor.document, /deps\s*=\s*\[/);
@@ -269,5 +278,7 @@ suite('Asset Lens in VS Code', () => {
     const note = lines.findIndex((l) => l.includes('Asset Lens server stopped unexpectedly; restarting (1/5)'));
     assert.ok(note >= 0, lines.slice(-20).join('\n'));
     assert.ok(!['false', 'true'].includes(lines[note + 1]), lines.slice(note, note + 3).join('\n'));
+    // the new process ran from the code cache the first one wrote
+    assert.ok(lines.slice(note).some((l) => /code cache used: /.test(l)), lines.slice(note).join('\n'));
   });
 });

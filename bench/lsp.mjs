@@ -33,7 +33,8 @@ function positionAt(text, offset) {
 }
 
 /**
- * opts: { server, root, file, completions?: {max, budgetMs}, saves?: {max, budgetMs}, log, storagePath?, firstAnswerOnly? }
+ * opts: { server, root, file, completions?: {max, budgetMs}, saves?: {max, budgetMs}, log, storagePath?, codeCacheDir?, firstAnswerOnly? }
+ * codeCacheDir: passed as --code-cache=, as the VS Code client does (its global storage).
  * storagePath: the client's storage (where the server keeps its manifest read); firstAnswerOnly:
  * stop after the first answer (a reopened session).
  * Returns the figures; never leaves the server running.
@@ -41,7 +42,7 @@ function positionAt(text, offset) {
 export async function measureLsp(opts) {
   const out = {};
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.server, '--stdio', ...(opts.codeCacheDir ? [`--code-cache=${opts.codeCacheDir}`] : [])], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));

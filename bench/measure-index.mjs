@@ -2,7 +2,9 @@
 // (`node --expose-gc bench/measure-index.mjs '<json>'`) so every figure is a
 // cold first run and no two workspaces share a heap. Prints one JSON line.
 //
-// Input: { engine, root, manifest?, dbtRoot?, changeFile?, warmRepeats?, keptReadsDir?, reopen?, ratioOnly? }
+// Input: { engine, root, manifest?, dbtRoot?, changeFile?, warmRepeats?, keptReadsDir?, reopen?, ratioOnly?, codeCacheDir?, codeCacheLoader?, saveCodeCache? }
+// codeCacheDir: load the engine through the code cache there (codeCacheLoader: the bundled server/src/codeCache.ts);
+// saveCodeCache: write it after the cold index, as the server does after its first.
 // ratioOnly: the cold index and JSON.parse only (repeats of a row's first figure; nothing kept).
 // keptReadsDir: the directory the language server keeps manifest reads in (its client's
 // storage); the run saves its read there at the end. reopen: a second session over the
@@ -14,7 +16,9 @@ import { performance } from 'node:perf_hooks';
 
 const input = JSON.parse(process.argv[2]);
 const require = createRequire(import.meta.url);
-const engine = require(input.engine);
+// the engine loaded as the server loads itself: through the code cache a session before this one wrote (server/src/codeCache.ts)
+const loaded = input.codeCacheDir ? require(input.codeCacheLoader).loadWithCodeCache(input.engine, input.codeCacheDir) : undefined;
+const engine = loaded ? loaded.exports : require(input.engine);
 
 const gc = () => {
   if (!global.gc) throw new Error('run with --expose-gc');
@@ -30,7 +34,7 @@ const settle = async () => {
 const ms = (t0) => performance.now() - t0;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const out = { root: input.root };
+const out = { root: input.root, codeCache: loaded?.status ?? 'off' };
 const logs = [];
 
 // The page cache is warm for both the index and JSON.parse: read the bytes once, untimed.
@@ -56,6 +60,8 @@ await (async () => describe(await ws.indexAll()))();
 out.coldIndexMs = ms(t0);
 out.skipped = logs.filter((l) => /skipped/.test(l)).slice(0, 3);
 out.usedKeptRead = logs.some((l) => /manifest read kept from the last session is current/.test(l));
+// as the server does after its first index (the warm-up run of bench/run.mjs)
+if (input.saveCodeCache) out.codeCacheSaved = loaded?.save();
 
 if (input.ratioOnly) {
   ws.dispose();

@@ -72,6 +72,15 @@ function setup(source = MODULE): { moduleFile: string; cacheDir: string } {
   return { moduleFile, cacheDir: join(base, 'storage', 'code-cache') };
 }
 
+/** A cache found `status` costs nothing but itself: the module loads, the cache is written again, the next load uses it. */
+function assertReplaced(moduleFile: string, cacheDir: string, status: CodeCacheStatus): void {
+  const l = loadWithCodeCache(moduleFile, cacheDir, true);
+  assert.equal(l.status, status);
+  assert.equal(l.answer, 42);
+  assert.match(l.saved ?? '', new RegExp(`it was ${status}\\)`));
+  assert.equal(loadWithCodeCache(moduleFile, cacheDir).status, 'used');
+}
+
 const cacheFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
 
 describe('loadWithCodeCache', () => {
@@ -128,11 +137,7 @@ describe('loadWithCodeCache', () => {
     const bytes = readFileSync(first.file!);
     bytes[bytes.length - 10] ^= 0xff;
     writeFileSync(first.file!, bytes);
-    const second = loadWithCodeCache(moduleFile, cacheDir, true);
-    assert.equal(second.status, 'corrupt');
-    assert.equal(second.answer, 42);
-    assert.match(second.saved ?? '', /it was corrupt/);
-    assert.equal(loadWithCodeCache(moduleFile, cacheDir).status, 'used');
+    assertReplaced(moduleFile, cacheDir, 'corrupt');
   });
 
   test('truncated, foreign, oversized or odd files are corrupt, never a crash', () => {
@@ -180,11 +185,7 @@ describe('loadWithCodeCache', () => {
     const other = setup(MODULE + '\nexports.more = "a longer source, so V8 sees another script";\n');
     const o = loadWithCodeCache(other.moduleFile, other.cacheDir, true);
     writeFileSync(first.file!, readFileSync(o.file!));
-    const l = loadWithCodeCache(moduleFile, cacheDir, true);
-    assert.equal(l.status, 'rejected');
-    assert.equal(l.answer, 42);
-    assert.match(l.saved ?? '', /it was rejected/);
-    assert.equal(loadWithCodeCache(moduleFile, cacheDir).status, 'used');
+    assertReplaced(moduleFile, cacheDir, 'rejected');
   });
 
   test('an unwritable directory costs the cache only: save says why and does not throw', () => {

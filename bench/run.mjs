@@ -10,6 +10,7 @@ import os from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { bundleOptions, codeCacheSafe, copyGrammars } from '../scripts/lib/bundle.mjs';
 import { ensureWorkspace, WORK } from './generate.mjs';
 import { measureLsp } from './lsp.mjs';
 
@@ -21,6 +22,10 @@ const CODE_CACHE_LOADER = join(WORK, 'codeCache.js');
 /** what the VS Code client passes the server as --code-cache (its global storage): written by the warm-up below */
 const CODE_CACHE = join(WORK, 'code-cache');
 const TAXI = join(ROOT, 'examples', 'taxi');
+/** the example file the server-start figures complete in */
+const TAXI_PY = join(TAXI, 'defs', 'assets', 'trips.py');
+/** the same for the language server's own bundle (dist/serverMain.js) */
+const CODE_CACHE_LSP = join(WORK, 'code-cache-lsp');
 const REAL = process.env.ASSET_LENS_MANIFESTS ?? join(ROOT, '..', 'shared', 'manifests');
 const quick = process.argv.includes('--quick');
 const started = Date.now();
@@ -30,29 +35,10 @@ const log = (line) => process.stderr.write(`[bench ${((Date.now() - started) / 1
 
 async function buildEngine() {
   mkdirSync(WORK, { recursive: true });
-  // as scripts/build.mjs bundles dist/serverMain.js: web-tree-sitter's CommonJS build and no import() left, so the
-  // engine can run from the code cache as the server does
-  await build({
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-    absWorkingDir: ROOT,
-    alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
-    supported: { 'dynamic-import': false },
-    entryPoints: [join(HERE, 'engine-entry.ts')],
-    outfile: ENGINE,
-  });
-  await build({ bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', absWorkingDir: ROOT, entryPoints: [join(ROOT, 'server', 'src', 'codeCache.ts')], outfile: CODE_CACHE_LOADER });
-  for (const [pkg, file] of [
-    ['web-tree-sitter', 'tree-sitter.wasm'],
-    ['tree-sitter-python', 'tree-sitter-python.wasm'],
-    ['tree-sitter-typescript', 'tree-sitter-typescript.wasm'],
-    ['tree-sitter-typescript', 'tree-sitter-tsx.wasm'],
-  ]) {
-    copyFileSync(join(ROOT, 'node_modules', pkg, file), join(WORK, file));
-  }
+  // as dist/serverMain.js is bundled, so the engine can run from the code cache as the server does
+  await build({ ...bundleOptions, ...codeCacheSafe, entryPoints: [join(HERE, 'engine-entry.ts')], outfile: ENGINE });
+  await build({ ...bundleOptions, entryPoints: [join(ROOT, 'server', 'src', 'codeCache.ts')], outfile: CODE_CACHE_LOADER });
+  copyGrammars(WORK);
 }
 
 function machine() {
@@ -215,11 +201,11 @@ for (const n of scales) {
   codeRows.push({ label: `dbt ${n / 1000}k + python ${n / 10} files`, nodes: n, ...measureIndex({ root: ws[n].root, changeFile: ws[n].dbt.sampleModelFile }) });
 }
 
-rmSync(join(WORK, 'code-cache-lsp'), { recursive: true, force: true });
+rmSync(CODE_CACHE_LSP, { recursive: true, force: true });
 // the server's cache as the example project leaves it (written after its first index, before its first answer)
 {
   let written;
-  const warm = await measureLsp({ server, root: TAXI, file: join(TAXI, 'defs', 'assets', 'trips.py'), codeCacheDir: join(WORK, 'code-cache-lsp'), firstAnswerOnly: true, log: (l) => (written ??= /code cache written.*/.exec(l)?.[0]) });
+  const warm = await measureLsp({ server, root: TAXI, file: TAXI_PY, codeCacheDir: CODE_CACHE_LSP, firstAnswerOnly: true, log: (l) => (written ??= /code cache written.*/.exec(l)?.[0]) });
   log(`server code cache: ${warm.error ? `warm-up failed: ${warm.error}` : (written ?? 'not written')}`);
 }
 
@@ -232,9 +218,9 @@ for (let i = 0; i < 5; i++) {
     const r = await measureLsp({
       server,
       root: TAXI,
-      file: join(TAXI, 'defs', 'assets', 'trips.py'),
+      file: TAXI_PY,
       firstAnswerOnly: true,
-      ...(k === 'used' ? { codeCacheDir: join(WORK, 'code-cache-lsp') } : {}),
+      ...(k === 'used' ? { codeCacheDir: CODE_CACHE_LSP } : {}),
       log: (l) => {
         const m = /code cache (\w+).*loaded in (\d+) ms/.exec(l);
         if (m) [fig.status, fig.loadMs] = [m[1], Number(m[2])];
@@ -250,7 +236,6 @@ for (let i = 0; i < 5; i++) {
 // 3. LSP over stdio, with --code-cache as the VS Code client passes it (the server's own bundle has its own
 // cache: the first session below writes it).
 const lspRows = [];
-const CODE_CACHE_LSP = join(WORK, 'code-cache-lsp');
 for (const n of scales) {
   log(`LSP combined ${n / 1000}k`);
   // the client's storage: the server keeps its manifest read there at shutdown, and a second session starts from it

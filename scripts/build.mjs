@@ -1,27 +1,12 @@
 // Bundles the client, the language server and the CLI into dist/ and copies
 // the tree-sitter .wasm files next to them (the bundle loads them from there).
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleOptions, codeCacheSafe, copyGrammars, repoRoot as root } from './lib/bundle.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 mkdirSync(dist, { recursive: true });
-
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: true,
-  logLevel: 'warning',
-  absWorkingDir: root,
-  // web-tree-sitter's CommonJS build: its ES module build loads node:module
-  // through import(), which code run from V8's code cache cannot call (see
-  // server/src/codeCache.ts)
-  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
-};
 
 const entries = [
   { in: 'server/src/cli.ts', out: 'cli.js', banner: '#!/usr/bin/env node' },
@@ -38,12 +23,13 @@ await Promise.all(
     .filter((e) => existsSync(join(root, e.in)))
     .map((e) =>
       build({
-        ...common,
+        ...bundleOptions,
+        ...(e.noDynamicImport ? codeCacheSafe : {}),
+        sourcemap: true,
         entryPoints: [e.in],
         outfile: join(dist, e.out),
         external: e.external ?? [],
         minify: e.minify ?? false,
-        supported: e.noDynamicImport ? { 'dynamic-import': false } : {},
         banner: e.banner ? { js: e.banner } : {},
       }),
     ),
@@ -54,11 +40,4 @@ if (/\bimport\(/.test(readFileSync(join(dist, 'serverMain.js'), 'utf8'))) {
   process.exit(1);
 }
 
-for (const [pkg, file] of [
-  ['web-tree-sitter', 'tree-sitter.wasm'],
-  ['tree-sitter-python', 'tree-sitter-python.wasm'],
-  ['tree-sitter-typescript', 'tree-sitter-typescript.wasm'],
-  ['tree-sitter-typescript', 'tree-sitter-tsx.wasm'],
-]) {
-  copyFileSync(join(root, 'node_modules', pkg, file), join(dist, file));
-}
+copyGrammars(dist);

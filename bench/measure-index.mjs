@@ -2,10 +2,12 @@
 // (`node --expose-gc bench/measure-index.mjs '<json>'`) so every figure is a
 // cold first run and no two workspaces share a heap. Prints one JSON line.
 //
-// Input: { engine, root, manifest?, dbtRoot?, changeFile?, warmRepeats?, keptReadsDir?, reopen?, ratioOnly?, codeCacheDir?, codeCacheLoader?, saveCodeCache? }
+// Input: { engine, root, manifest?, dbtRoot?, changeFile?, warmRepeats?, keptReadsDir?, reopen?, ratioOnly?, indexOnly?, readerThreads?, codeCacheDir?, codeCacheLoader?, saveCodeCache? }
 // codeCacheDir: load the engine through the code cache there (codeCacheLoader: the bundled server/src/codeCache.ts);
 // saveCodeCache: write it after the cold index, as the server does after its first.
 // ratioOnly: the cold index and JSON.parse only (repeats of a row's first figure; nothing kept).
+// indexOnly: the cold index only. readerThreads: the workspace option (0: every code file read on the
+// main thread; default one reader thread per core, up to 4).
 // keptReadsDir: the directory the language server keeps manifest reads in (its client's
 // storage); the run saves its read there at the end. reopen: a second session over the
 // same directory, measuring the cold index from the kept read (the re-index, reader and
@@ -47,7 +49,7 @@ if (input.manifest) {
 gc();
 const before = process.memoryUsage();
 let t0 = performance.now();
-let ws = new engine.AssetWorkspace({ roots: [input.root], log: (l) => logs.push(l), keptReadsDir: input.keptReadsDir });
+let ws = new engine.AssetWorkspace({ roots: [input.root], log: (l) => logs.push(l), keptReadsDir: input.keptReadsDir, ...(input.readerThreads !== undefined ? { readerThreads: input.readerThreads } : {}) });
 const describe = (snap) => {
   out.assets = snap.graph.assets.size;
   out.origins = snap.dbtProjects.map((p) => p.origin);
@@ -60,6 +62,11 @@ await (async () => describe(await ws.indexAll()))();
 out.coldIndexMs = ms(t0);
 out.skipped = logs.filter((l) => /skipped/.test(l)).slice(0, 3);
 out.usedKeptRead = logs.some((l) => /manifest read kept from the last session is current/.test(l));
+out.readerThreads = Number(logs.map((l) => /code files read on (\d+) reader threads/.exec(l)?.[1]).find(Boolean) ?? 0);
+if (input.indexOnly) {
+  process.stdout.write(JSON.stringify(out) + '\n');
+  process.exit(0);
+}
 // as the server does after its first index (the warm-up run of bench/run.mjs)
 if (input.saveCodeCache) out.codeCacheSaved = loaded?.save();
 

@@ -14,6 +14,8 @@ const entries = [
   // so serverMain.js must have no import() left (the test below)
   { in: 'server/src/server.ts', out: 'server.js', banner: '#!/usr/bin/env node' },
   { in: 'server/src/serverMain.ts', out: 'serverMain.js', noDynamicImport: true },
+  // the reader threads' script: found next to the bundle that starts them (workspace/readerPool.ts)
+  { in: 'server/src/workspace/readerWorker.ts', out: 'readerWorker.js' },
   // the client carries elkjs (~4 MB unminified): minified it loads faster in the extension host
   { in: 'client/src/extension.ts', out: 'client.js', external: ['vscode'], minify: true },
 ];

@@ -4,8 +4,8 @@ import { AssetGraph } from '../model';
 import { analyzeWorkspace, type AnalysisResult, type WorkspaceFacts } from '../analysis/buildGraph';
 import { relinkCodeFile } from '../analysis/relinkCodeFile';
 import { DbtProjectCache, loadDbtProject, statSignature } from '../sources/dbt/project';
-import { pythonModuleName, readPythonFile } from '../sources/python';
-import { readTypeScriptFile } from '../sources/typescript';
+import { pythonModuleName } from '../sources/python';
+import { readCodeText, type CodeTextJob } from '../sources/codeText';
 import { readComponentYaml } from '../sources/componentYaml';
 import { DiskFileSource } from './diskFileSource';
 import { ContainedFileSource } from './containedFileSource';
@@ -16,6 +16,7 @@ import { prepareCandidates } from '../analysis/suggest';
 import type { KeptReadContext } from './manifestReadStore';
 import { discover, FileClassifier, toRel, type FileRole } from './discovery';
 import { withDefaults, type WorkspaceSettings } from './settings';
+import { ReaderThreads, readerThreadsFor, type PooledJob, type ThreadOutcome } from './readerPool';
 
 export type IndexProgress = (done: number, total: number, message: string) => void;
 export interface CancellationFlag {
@@ -38,10 +39,6 @@ interface DbtEntry {
   facts: DbtProjectFacts;
   diagnostics: Diagnostic[];
 }
-
-/** Cheap pre-filters: a file that cannot define or reference assets is not parsed. */
-const PYTHON_HINT = /dagster|PartitionsDefinition|AssetKey|AssetSpec/;
-const TS_HINT_DEFAULT = /dagster|AssetKey|PartitionsDefinition|asset\s*\(|multiAsset|assetSpec|AssetSpec|defineAssetJob|materialize|reportAsset/;
 
 function emptySnapshot(roots: string[]): Snapshot {
   return {
@@ -90,13 +87,27 @@ export class AssetWorkspace {
   private readonly idle = new WhenQuiet();
   /** kept reads are used by the first index only: a later full index (the command, new settings) reads afresh */
   private useKeptReads = true;
+  /** at most this many reader threads (0: every file is read on this thread); default one per core, up to 4 */
+  private readonly readerThreads?: number;
+  /** the reader threads' script (tests give another) */
+  private readonly readerWorkerFile?: string;
 
   /**
    * `keptReadsDir`: a directory of the editor's storage where manifest reads
    * are kept between sessions (the language server passes it); reopening a
    * project whose manifest is unchanged then skips reading it.
    */
-  constructor(opts: { roots: string[]; settings?: Partial<WorkspaceSettings>; log?: (line: string) => void; fs?: DiskFileSource; keptReadsDir?: string }) {
+  constructor(opts: {
+    roots: string[];
+    settings?: Partial<WorkspaceSettings>;
+    log?: (line: string) => void;
+    fs?: DiskFileSource;
+    keptReadsDir?: string;
+    readerThreads?: number;
+    readerWorkerFile?: string;
+  }) {
+    this.readerThreads = opts.readerThreads;
+    this.readerWorkerFile = opts.readerWorkerFile;
     this.roots = opts.roots.map((r) => resolve(r));
     this.settings = withDefaults(opts.settings);
     this.classifier = new FileClassifier(this.settings);
@@ -140,16 +151,14 @@ export class AssetWorkspace {
       const total = found.dbtProjects.length + found.python.length + found.typescript.length + found.componentYaml.length;
       let done = 0;
       const step = (message: string) => progress?.(++done, total, message);
+      // code files first: on reader threads, they are read while the dbt projects load here
+      const codeRead = this.beginCodeReads([...found.python, ...found.typescript, ...found.componentYaml], (file) => step(this.rel(file)), token);
       for (const root of found.dbtProjects) {
         if (token?.isCancellationRequested) break;
         await this.loadDbt(root);
         step(`dbt project ${this.rel(root)}`);
       }
-      for (const file of [...found.python, ...found.typescript, ...found.componentYaml]) {
-        if (token?.isCancellationRequested) break;
-        await this.readCodeFile(file);
-        step(this.rel(file));
-      }
+      await codeRead();
       this.useKeptReads = false;
       // the first save after opening a project should not wait for the editor's first quiet moment:
       // the did-you-mean lists of a full index are built with it (10–20 ms at 100k keys, against seconds of indexing)
@@ -177,6 +186,7 @@ export class AssetWorkspace {
   filesChanged(files: string[]): Promise<Snapshot> {
     return this.serial(async () => {
       const projects = new Set<string>();
+      const codeFiles: string[] = [];
       let rediscover = false;
       for (const file of files) {
         const role = this.roleOf(file);
@@ -187,11 +197,12 @@ export class AssetWorkspace {
         } else if (project && (role === 'manifest' || /\.(sql|ya?ml|csv)$/.test(file))) {
           projects.add(project);
         }
-        if (role === 'python' || role === 'typescript' || role === 'componentYaml') {
-          await this.readCodeFile(file);
-        }
+        if (role === 'python' || role === 'typescript' || role === 'componentYaml') codeFiles.push(file);
       }
+      // many at once (a branch switch): on reader threads, while the dbt projects reload here
+      const codeRead = this.beginCodeReads([...new Set(codeFiles)]);
       for (const p of projects) await this.loadDbt(p, true);
+      await codeRead();
       if (rediscover) {
         const found = discover(this.roots, this.files, this.classifier);
         for (const root of found.dbtProjects) if (!this.dbt.has(root)) await this.loadDbt(root);
@@ -303,12 +314,61 @@ export class AssetWorkspace {
 
   /** Re-reads one code file; its facts keep their place in `code` (the link order) when it still has some. */
   private async readCodeFile(file: string): Promise<void> {
-    const facts = await this.readCodeFacts(file);
-    if (facts) this.code.set(file, facts);
+    const plan = this.planCodeRead(file);
+    if (plan === 'component') this.keepFacts(file, this.readComponentFile(file));
+    else if (plan) this.applyOutcome(file, await this.readHere(plan));
     else this.code.delete(file);
   }
 
-  private async readCodeFacts(file: string): Promise<CodeFileFacts | undefined> {
+  /**
+   * Reads code files, on reader threads when there are many (readerPool.ts).
+   * The threads start now, so they read while the caller loads dbt projects
+   * on this thread; the returned function waits for them and stores the
+   * facts in `files`' order, which is the link order whichever thread
+   * finished first. Files no thread read are read here.
+   */
+  private beginCodeReads(files: string[], progress?: (file: string) => void, token?: CancellationFlag): () => Promise<void> {
+    // started before the files are looked at, so the threads load their grammars meanwhile
+    const roles = files.map((f) => this.roleOf(f));
+    const threads = readerThreadsFor(roles.filter((r) => r === 'python' || r === 'typescript').length, this.readerThreads);
+    const languages = (['python', 'typescript'] as const).filter((l) => roles.includes(l));
+    const pool = threads > 0 ? new ReaderThreads(threads, languages, this.readerWorkerFile) : undefined;
+    const plans = files.map((file, i) => this.planCodeRead(file, roles[i]));
+    const jobs: PooledJob[] = [];
+    const jobOf = plans.map((plan) => (plan && plan !== 'component' ? jobs.push(plan) - 1 : -1));
+    const fileOfJob = (j: number) => jobs[j].job.file;
+    const pooled = pool?.read(jobs, { onOutcome: (j) => progress?.(fileOfJob(j)), cancelled: () => token?.isCancellationRequested === true });
+    return async () => {
+      const read = pooled && (await pooled);
+      let here = 0;
+      for (let i = 0; i < files.length; i++) {
+        if (token?.isCancellationRequested) return;
+        const file = files[i];
+        const plan = plans[i];
+        if (plan === 'component') this.keepFacts(file, this.readComponentFile(file));
+        else if (!plan) this.code.delete(file);
+        else {
+          const outcome = read?.outcomes[jobOf[i]];
+          if (outcome) {
+            this.applyOutcome(file, outcome);
+            continue;
+          }
+          here++;
+          this.applyOutcome(file, await this.readHere(plan));
+        }
+        progress?.(file);
+      }
+      if (read && here > 0) this.log(`${here} of ${jobs.length} code files read on the server's thread: ${read.problems.join('; ') || 'a reader thread stopped'}`);
+      else if (read) this.log(`${jobs.length} code files read on ${pool!.started} reader threads`);
+    };
+  }
+
+  /**
+   * What is decided before a code file's text is read: nothing to read (not
+   * a file, over the size limit, outside the workspace), a component file
+   * (read here: its reader follows paths), or a text job for any thread.
+   */
+  private planCodeRead(file: string, role = this.roleOf(file)): PooledJob | 'component' | undefined {
     this.codeDiagnostics.delete(file);
     const st = this.files.stat(file);
     if (!st?.isFile) return undefined;
@@ -320,36 +380,52 @@ export class AssetWorkspace {
       ]);
       return undefined;
     }
+    let job: CodeTextJob;
+    if (role === 'python') {
+      const { module, isPackageInit } = pythonModuleName(file, this.files);
+      job = { language: 'python', file, module, isPackageInit };
+    } else if (role === 'typescript') {
+      job = { language: 'typescript', file, callNames: this.settings.typescriptCallNames };
+    } else if (role === 'componentYaml') {
+      return 'component';
+    } else {
+      return undefined;
+    }
+    // the containment every read goes through (a link out of the workspace is not read)
+    if (!this.files.isAllowed(file)) return undefined;
+    // an open editor's unsaved text travels with the job; otherwise the thread reads the file
+    return this.fs.hasOverlay(file) ? { job, text: this.files.readText(file) ?? '' } : { job };
+  }
+
+  private async readHere(plan: PooledJob): Promise<ThreadOutcome> {
+    const text = plan.text ?? this.files.readText(plan.job.file);
+    return text === undefined ? { kind: 'unreadable' } : readCodeText(plan.job, text);
+  }
+
+  private readComponentFile(file: string): CodeFileFacts | undefined {
     const text = this.files.readText(file);
     if (text === undefined) return undefined;
     if (text.includes('\u0000')) {
       this.log(`${this.rel(file)}: skipped, looks binary`);
       return undefined;
     }
-    const role = this.roleOf(file);
     try {
-      if (role === 'python') {
-        if (!PYTHON_HINT.test(text)) return undefined;
-        const { module, isPackageInit } = pythonModuleName(file, this.files);
-        return await readPythonFile(file, text, module, isPackageInit);
-      } else if (role === 'typescript') {
-        if (!this.tsHint().test(text)) return undefined;
-        return await readTypeScriptFile(file, text, { callNames: this.settings.typescriptCallNames });
-      } else if (role === 'componentYaml') {
-        return readComponentYaml(file, text, this.files) ?? undefined;
-      }
+      return readComponentYaml(file, text, this.files) ?? undefined;
     } catch (err) {
       this.log(`${this.rel(file)}: reader failed: ${(err as Error).message}`);
+      return undefined;
     }
-    return undefined;
   }
 
-  private tsHintCache?: RegExp;
-  private tsHint(): RegExp {
-    const names = Object.values(this.settings.typescriptCallNames ?? {}).flat();
-    if (names.length === 0) return TS_HINT_DEFAULT;
-    this.tsHintCache ??= new RegExp(`${TS_HINT_DEFAULT.source}|${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}`);
-    return this.tsHintCache;
+  private applyOutcome(file: string, outcome: ThreadOutcome): void {
+    if (outcome.kind === 'binary') this.log(`${this.rel(file)}: skipped, looks binary`);
+    else if (outcome.kind === 'failed') this.log(`${this.rel(file)}: reader failed: ${outcome.message}`);
+    this.keepFacts(file, outcome.kind === 'facts' ? outcome.facts : undefined);
+  }
+
+  private keepFacts(file: string, facts: CodeFileFacts | undefined): void {
+    if (facts) this.code.set(file, facts);
+    else this.code.delete(file);
   }
 
   /**

@@ -2,8 +2,10 @@
  * Loaded into the language server with `node --require` by the robust
  * tests. It replaces every process-spawning function of child_process (and
  * the Worker constructor) with one that records the call on stderr and
- * throws, so a test can assert the server never runs anything. With
- * --expose-gc, SIGUSR2 makes it collect garbage and print the RSS.
+ * throws, so a test can assert the server never runs anything. The one
+ * Worker let through is the server's own reader thread script
+ * (dist/readerWorker.js), recorded as such. With --expose-gc, SIGUSR2 makes
+ * it collect garbage and print the RSS.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 const cp = require('node:child_process') as Record<string, unknown>;
@@ -20,7 +22,18 @@ function record(name: string) {
 for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork']) {
   cp[name] = record(`child_process.${name}`);
 }
-wt.Worker = record('worker_threads.Worker');
+// out/test/robust/lib → the repository's dist/
+const READER_THREAD = require('node:path').resolve(__dirname, '..', '..', '..', '..', 'dist', 'readerWorker.js') as string;
+const RealWorker = wt.Worker as new (...args: unknown[]) => unknown;
+const blockedWorker = record('worker_threads.Worker');
+wt.Worker = function Worker(...args: unknown[]) {
+  const file = args[0];
+  if (typeof file === 'string' && require('node:path').resolve(file) === READER_THREAD) {
+    process.stderr.write(`ROBUST-READER-THREAD ${file}\n`);
+    return new RealWorker(...args);
+  }
+  return blockedWorker(...args);
+};
 
 process.on('SIGUSR2', () => {
   const gc = (globalThis as { gc?: () => void }).gc;

@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CodeTextJob, CodeTextOutcome } from '../sources/codeText';
+
+/**
+ * Reads many Python and TypeScript files on worker threads. Parsing is most
+ * of a large code base's first index (tree-sitter, then the walk over its
+ * tree: about 0.4 ms a file), each file is read on its own, and the facts are
+ * plain data, so the files are shared out between threads while the language
+ * server's own thread reads the dbt projects. The threads live for one pass:
+ * a single saved file is read on the server's thread as before.
+ */
+
+export interface PooledJob {
+  job: CodeTextJob;
+  /** the text to read (an open editor's unsaved text); absent: the thread reads the file */
+  text?: string;
+}
+
+export type ThreadOutcome = CodeTextOutcome | { kind: 'unreadable' };
+
+/** What each thread is started with: the grammars to load while the server's thread lists the jobs. */
+export interface ReaderThreadData {
+  warm: CodeTextJob['language'][];
+}
+
+/** The one message a thread is sent: every job, and the counter they are claimed by. */
+export interface ReaderThreadJobs {
+  jobs: PooledJob[];
+  /** an Int32 in shared memory: the index of the next job nobody has claimed */
+  next: SharedArrayBuffer;
+}
+
+export interface ReaderThreadMessage {
+  results: [number, ThreadOutcome][];
+  done?: boolean;
+}
+
+/** The worker script: next to this module, in dist/ (bundled) as in out/ (compiled tests). */
+export const READER_WORKER_FILE = join(__dirname, 'readerWorker.js');
+
+/** Below this many files, starting threads (≈ 50–100 ms each) costs more than it saves. */
+export const MIN_FILES_FOR_THREADS = 64;
+
+/** Threads for `files` files: one per core, at most 4 (each holds its own heap and parsers), none when it does not pay. */
+export function readerThreadsFor(files: number, limit?: number): number {
+  const cores = limit ?? Math.min(availableParallelism(), 4);
+  if (cores < 2 || files < MIN_FILES_FOR_THREADS) return 0;
+  return Math.min(cores, Math.ceil(files / MIN_FILES_FOR_THREADS));
+}
+
+export interface PoolRead {
+  /** the outcome of each job, by index; undefined: no thread read it (none started, or its thread died) */
+  outcomes: (ThreadOutcome | undefined)[];
+  /** why some jobs were not read on threads, for the log */
+  problems: string[];
+}
+
+/**
+ * Threads started before their jobs are known: each loads its script and
+ * grammars (≈ 100 ms) while the server's thread decides what to read.
+ */
+export class ReaderThreads {
+  private readonly workers: Worker[] = [];
+  private readonly problems: string[] = [];
+  /** per worker: resolves when it has exited */
+  private readonly exited: Promise<void>[] = [];
+  private outcomes: (ThreadOutcome | undefined)[] = [];
+  private onOutcome?: (index: number) => void;
+  private cancelled?: () => boolean;
+  private sent = false;
+
+  constructor(threads: number, languages: CodeTextJob['language'][], workerFile = READER_WORKER_FILE) {
+    if (threads <= 0) return;
+    if (!existsSync(workerFile)) {
+      this.problems.push(`no reader thread script at ${workerFile}`);
+      return;
+    }
+    const workerData: ReaderThreadData = { warm: languages };
+    for (let t = 0; t < threads; t++) {
+      let worker: Worker;
+      try {
+        worker = new Worker(workerFile, { workerData });
+      } catch (err) {
+        this.problems.push(`a reader thread could not start: ${(err as Error).message}`);
+        continue;
+      }
+      this.workers.push(worker);
+      worker.on('message', (msg: ReaderThreadMessage) => {
+        for (const [i, outcome] of msg.results) {
+          this.outcomes[i] = outcome;
+          this.onOutcome?.(i);
+        }
+        if (this.cancelled?.()) this.stop();
+        else if (msg.done) void worker.terminate();
+      });
+      worker.on('error', (err) => this.problems.push(`a reader thread failed: ${err.message}`));
+      this.exited.push(new Promise((resolve) => worker.once('exit', () => resolve())));
+    }
+  }
+
+  get started(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * Reads `jobs` (once per instance). Never rejects: a job no thread read
+   * (none started, or its thread died) is left undefined in `outcomes` for
+   * the caller to read itself, and `problems` says why.
+   */
+  async read(jobs: PooledJob[], opts: { onOutcome?: (index: number) => void; cancelled?: () => boolean } = {}): Promise<PoolRead> {
+    if (this.sent) throw new Error('ReaderThreads.read runs once');
+    this.sent = true;
+    this.outcomes = new Array(jobs.length).fill(undefined);
+    this.onOutcome = opts.onOutcome;
+    this.cancelled = opts.cancelled;
+    if (jobs.length === 0) this.stop();
+    else {
+      const message: ReaderThreadJobs = { jobs, next: new SharedArrayBuffer(4) };
+      for (const w of this.workers) w.postMessage(message);
+    }
+    await Promise.all(this.exited);
+    return { outcomes: this.outcomes, problems: this.problems };
+  }
+
+  /** Ends every thread now (cancelled, or nothing to read). */
+  stop(): void {
+    for (const w of this.workers) void w.terminate();
+  }
+}

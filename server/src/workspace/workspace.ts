@@ -87,10 +87,14 @@ export class AssetWorkspace {
   private readonly idle = new WhenQuiet();
   /** kept reads are used by the first index only: a later full index (the command, new settings) reads afresh */
   private useKeptReads = true;
-  /** at most this many reader threads (0: every file is read on this thread); default one per core, up to 4 */
+  /** at most this many reader threads (0: every file is read on this thread); default one per core, up to 4 (readerPool.ts) */
   private readonly readerThreads?: number;
-  /** the reader threads' script (tests give another) */
+  /** the reader threads' script, and the files each thread needs (tests give others) */
   private readonly readerWorkerFile?: string;
+  private readonly readerFilesPerThread?: number;
+  /** the reader threads of the pass under way, if any (stopped when the workspace is dropped) */
+  private readingThreads?: ReaderThreads;
+  private disposed = false;
 
   /**
    * `keptReadsDir`: a directory of the editor's storage where manifest reads
@@ -105,9 +109,11 @@ export class AssetWorkspace {
     keptReadsDir?: string;
     readerThreads?: number;
     readerWorkerFile?: string;
+    readerFilesPerThread?: number;
   }) {
     this.readerThreads = opts.readerThreads;
     this.readerWorkerFile = opts.readerWorkerFile;
+    this.readerFilesPerThread = opts.readerFilesPerThread;
     this.roots = opts.roots.map((r) => resolve(r));
     this.settings = withDefaults(opts.settings);
     this.classifier = new FileClassifier(this.settings);
@@ -301,10 +307,13 @@ export class AssetWorkspace {
   /**
    * The workspace is dropped (server exit, new workspace folders): work queued
    * for a quiet time (kept-read saves, did-you-mean lists) never runs, so
-   * nothing is written after its owner is gone. Call saveKeptReads() first to keep them.
+   * nothing is written after its owner is gone, and reader threads under way
+   * stop (the files they had left are not read). Call saveKeptReads() first to keep them.
    */
   dispose(): void {
+    this.disposed = true;
     this.idle.stop();
+    this.readingThreads?.stop();
   }
 
   /** The editor asked for something: work that can wait (saving a kept read, did-you-mean lists) waits. */
@@ -330,9 +339,10 @@ export class AssetWorkspace {
   private beginCodeReads(files: string[], progress?: (file: string) => void, token?: CancellationFlag): () => Promise<void> {
     // started before the files are looked at, so the threads load their grammars meanwhile
     const roles = files.map((f) => this.roleOf(f));
-    const threads = readerThreadsFor(roles.filter((r) => r === 'python' || r === 'typescript').length, this.readerThreads);
+    const threads = readerThreadsFor(roles.filter((r) => r === 'python' || r === 'typescript').length, { most: this.readerThreads, filesPerThread: this.readerFilesPerThread });
     const languages = (['python', 'typescript'] as const).filter((l) => roles.includes(l));
     const pool = threads > 0 ? new ReaderThreads(threads, languages, this.readerWorkerFile) : undefined;
+    this.readingThreads = pool;
     const plans = files.map((file, i) => this.planCodeRead(file, roles[i]));
     const jobs: PooledJob[] = [];
     const jobOf = plans.map((plan) => (plan && plan !== 'component' ? jobs.push(plan) - 1 : -1));
@@ -340,9 +350,10 @@ export class AssetWorkspace {
     const pooled = pool?.read(jobs, { onOutcome: (j) => progress?.(fileOfJob(j)), cancelled: () => token?.isCancellationRequested === true });
     return async () => {
       const read = pooled && (await pooled);
+      if (this.readingThreads === pool) this.readingThreads = undefined;
       let here = 0;
       for (let i = 0; i < files.length; i++) {
-        if (token?.isCancellationRequested) return;
+        if (token?.isCancellationRequested || this.disposed) return;
         const file = files[i];
         const plan = plans[i];
         if (plan === 'component') this.keepFacts(file, this.readComponentFile(file));

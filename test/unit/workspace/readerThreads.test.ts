@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssetWorkspace, type Snapshot } from '../../../server/src/workspace/workspace';
-import { MIN_FILES_FOR_THREADS, READER_WORKER_FILE, ReaderThreads } from '../../../server/src/workspace/readerPool';
+import { READER_WORKER_FILE, ReaderThreads, readerThreadsFor } from '../../../server/src/workspace/readerPool';
 
 /**
  * Reader threads (workspace/readerPool.ts) must give the index the facts the
@@ -15,6 +15,9 @@ import { MIN_FILES_FOR_THREADS, READER_WORKER_FILE, ReaderThreads } from '../../
 const EXAMPLES = join(__dirname, '..', '..', '..', '..', 'examples');
 const CODE_TEXT_MODULE = join(__dirname, '..', '..', '..', 'server', 'src', 'sources', 'codeText.js');
 const MAX_FILE_BYTES = 64 * 1024;
+/** generated Python files, and the files each thread is given (FILES_PER_THREAD is for real projects) */
+const GENERATED = 80;
+const FILES_PER_THREAD = 16;
 
 /** examples/taxi plus enough Python and TypeScript files for threads, with every kind of file a reader meets. */
 function workspace(): string {
@@ -23,7 +26,7 @@ function workspace(): string {
   const gen = join(root, 'defs', 'generated');
   mkdirSync(gen, { recursive: true });
   writeFileSync(join(gen, '__init__.py'), '');
-  for (let i = 0; i < MIN_FILES_FOR_THREADS + 16; i++) {
+  for (let i = 0; i < GENERATED; i++) {
     const lines = [
       'from dagster import AssetKey, DailyPartitionsDefinition, asset',
       `part_${i} = DailyPartitionsDefinition(start_date="2024-0${1 + (i % 9)}-01")`,
@@ -52,7 +55,7 @@ interface Indexed {
 
 async function index(root: string, opts: { readerThreads: number; readerWorkerFile?: string; unsaved?: [string, string] }): Promise<Indexed> {
   const logs: string[] = [];
-  const ws = new AssetWorkspace({ roots: [root], settings: { maxFileBytes: MAX_FILE_BYTES }, log: (l) => logs.push(l), ...opts });
+  const ws = new AssetWorkspace({ roots: [root], settings: { maxFileBytes: MAX_FILE_BYTES }, log: (l) => logs.push(l), readerFilesPerThread: FILES_PER_THREAD, ...opts });
   if (opts.unsaved) ws.setOpenDocument(...opts.unsaved);
   const snap = await ws.indexAll();
   return { ws, snap, logs };
@@ -92,11 +95,11 @@ test('reader threads give the facts, order and diagnostics of the server thread,
 
     // a branch switch: many files changed at once are read on threads too, into the same places
     for (const f of [here, threads]) {
-      for (let i = 0; i < MIN_FILES_FOR_THREADS + 16; i += 2) {
+      for (let i = 0; i < GENERATED; i += 2) {
         f.ws.setOpenDocument(join(root, 'defs', 'generated', `assets_${i}.py`), `from dagster import asset\n@asset(deps=["gen_${i + 1}"])\ndef renamed_${i}():\n    ...\n`);
       }
     }
-    const changed = Array.from({ length: MIN_FILES_FOR_THREADS + 16 }, (_, i) => join(root, 'defs', 'generated', `assets_${i}.py`));
+    const changed = Array.from({ length: GENERATED }, (_, i) => join(root, 'defs', 'generated', `assets_${i}.py`));
     const logsBefore = threads.logs.length;
     const [a, b] = [await here.ws.filesChanged(changed), await threads.ws.filesChanged(changed)];
     assert.ok(readOnThreads(threads.logs.slice(logsBefore)), 'the changed files were read on threads');
@@ -166,4 +169,45 @@ test('reader threads with nothing to read stop at once', async () => {
   assert.equal(pool.started, 2);
   const read = await pool.read([]);
   assert.deepEqual(read, { outcomes: [], problems: [] });
+});
+
+test('a workspace dropped while its reader threads run stops them, and reads nothing they left', { timeout: 30_000 }, async () => {
+  const root = workspace();
+  // posts four files, then holds the rest forever: only the drop can end this pass
+  const stalling = join(root, 'stalling-reader.js');
+  writeFileSync(
+    stalling,
+    `const { parentPort } = require('node:worker_threads');
+parentPort.once('message', ({ jobs, next }) => {
+  const claim = new Int32Array(next);
+  const results = [];
+  for (let n = 0; n < 4; n++) results.push([Atomics.add(claim, 0, 1), { kind: 'no-assets' }]);
+  parentPort.postMessage({ results });
+  setInterval(() => undefined, 1000);
+});
+`,
+  );
+  try {
+    const logs: string[] = [];
+    const ws = new AssetWorkspace({ roots: [root], log: (l) => logs.push(l), readerThreads: 1, readerFilesPerThread: FILES_PER_THREAD, readerWorkerFile: stalling });
+    let posted = 0;
+    const snap = await ws.indexAll((done, total, message) => {
+      if (/\.(py|ts)$/.test(message) && ++posted === 4) ws.dispose();
+    });
+    assert.equal(posted, 4, 'the thread posted its four files, and nothing was read after the drop');
+    assert.equal(readHere(logs), undefined, 'nothing the thread held was read on the server thread');
+    assert.equal(snap.codeFiles.size, 0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('threads only where they pay: two or more, one per FILES_PER_THREAD files, unless a number is asked for', () => {
+  assert.equal(readerThreadsFor(10_000, { most: 0 }), 0, 'readerThreads 0: none');
+  assert.equal(readerThreadsFor(100, { most: 4, filesPerThread: 300 }), 0, 'too few files');
+  assert.equal(readerThreadsFor(700, { most: 4, filesPerThread: 300 }), 2);
+  assert.equal(readerThreadsFor(10_000, { most: 3, filesPerThread: 300 }), 3);
+  assert.equal(readerThreadsFor(40, { most: 1, filesPerThread: 16 }), 1, 'one thread when asked for');
+  // by default: never a lone thread (it would only move the work)
+  assert.equal(readerThreadsFor(400, { filesPerThread: 300 }), 0);
 });

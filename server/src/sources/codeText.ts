@@ -51,3 +51,32 @@ export async function readCodeText(job: CodeTextJob, text: string): Promise<Code
     return { kind: 'failed', message: err instanceof Error ? err.message : String(err) };
   }
 }
+
+/** What a warm-up reads: the constructs of a typical asset file, so the reader's code is compiled before it counts. */
+export const WARM_UP_TEXT: Record<CodeTextJob['language'], string> = {
+  python: `from dagster import AssetIn, AssetKey, DailyPartitionsDefinition, asset, define_asset_job
+daily = DailyPartitionsDefinition(start_date="2024-01-01")
+@asset(deps=[AssetKey(["raw", "trips"]), "zones"], partitions_def=daily, group_name="warm")
+def warm_up(context):
+    """Warm-up."""
+    ...
+@asset(ins={"up": AssetIn(key="warm_up")})
+def warm_down(up):
+    ...
+warm_job = define_asset_job("warm_job", selection=["warm_up", "warm_down"])
+`,
+  typescript: `import { asset, defineAssetJob } from "./dagster";
+export const warmUp = asset({ key: ["raw", "warm_up"], deps: ["zones"], group: "warm" }, async () => {});
+export const warmJob = defineAssetJob({ name: "warm_job", selection: ["warm_up"] });
+`,
+};
+
+/**
+ * Loads a language's parser and runs its reader a few times on a sample, so
+ * that the first file that counts (the first save after an index whose files
+ * were all read on reader threads) finds both ready. Never rejects.
+ */
+export async function warmUpReader(language: CodeTextJob['language']): Promise<void> {
+  const job: CodeTextJob = language === 'python' ? { language, file: 'warm_up.py', module: 'warm_up', isPackageInit: false } : { language, file: 'warm_up.ts' };
+  for (let i = 0; i < 3; i++) await readCodeText(job, WARM_UP_TEXT[language]);
+}

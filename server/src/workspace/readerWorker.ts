@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { readCodeText, type CodeTextJob } from '../sources/codeText';
+import { readCodeText, warmUpReader } from '../sources/codeText';
 import type { ReaderThreadData, ReaderThreadJobs, ReaderThreadMessage, ThreadOutcome } from './readerPool';
 
 /**
@@ -39,9 +39,5 @@ async function run({ jobs, next }: ReaderThreadJobs): Promise<void> {
 
 // the grammars load while the server's thread lists the jobs (a failure here
 // is the first file's to report: readCodeText turns it into a file-skipped info)
-for (const language of (workerData as ReaderThreadData).warm) void warmUp(language);
+for (const language of (workerData as ReaderThreadData).warm) void warmUpReader(language);
 parentPort!.once('message', (jobs: ReaderThreadJobs) => void run(jobs));
-
-async function warmUp(language: CodeTextJob['language']): Promise<void> {
-  await readCodeText(language === 'python' ? { language, file: 'warm-up.py', module: 'warm_up', isPackageInit: false } : { language, file: 'warm-up.ts' }, 'dagster');
-}

@@ -5,7 +5,7 @@ import { analyzeWorkspace, type AnalysisResult, type WorkspaceFacts } from '../a
 import { relinkCodeFile } from '../analysis/relinkCodeFile';
 import { DbtProjectCache, loadDbtProject, statSignature } from '../sources/dbt/project';
 import { pythonModuleName } from '../sources/python';
-import { readCodeText, type CodeTextJob } from '../sources/codeText';
+import { readCodeText, warmUpReader, type CodeTextJob } from '../sources/codeText';
 import { readComponentYaml } from '../sources/componentYaml';
 import { DiskFileSource } from './diskFileSource';
 import { ContainedFileSource } from './containedFileSource';
@@ -343,6 +343,8 @@ export class AssetWorkspace {
     const languages = (['python', 'typescript'] as const).filter((l) => roles.includes(l));
     const pool = threads > 0 ? new ReaderThreads(threads, languages, this.readerWorkerFile) : undefined;
     this.readingThreads = pool;
+    // this thread reads the next saved file: its parsers and readers are made ready meanwhile
+    if (pool) for (const language of languages) void warmUpReader(language);
     const plans = files.map((file, i) => this.planCodeRead(file, roles[i]));
     const jobs: PooledJob[] = [];
     const jobOf = plans.map((plan) => (plan && plan !== 'component' ? jobs.push(plan) - 1 : -1));

@@ -4,6 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssetWorkspace, type Snapshot } from '../../../server/src/workspace/workspace';
+import { readCodeText, WARM_UP_TEXT } from '../../../server/src/sources/codeText';
 import { READER_WORKER_FILE, ReaderThreads, readerThreadsFor } from '../../../server/src/workspace/readerPool';
 
 /**
@@ -210,4 +211,17 @@ test('threads only where they pay: two or more, one per FILES_PER_THREAD files, 
   assert.equal(readerThreadsFor(40, { most: 1, filesPerThread: 16 }), 1, 'one thread when asked for');
   // by default: never a lone thread (it would only move the work)
   assert.equal(readerThreadsFor(400, { filesPerThread: 300 }), 0);
+});
+
+test('the warm-up samples go through the readers as real asset files do (assets, deps, partitions, a job)', async () => {
+  const py = await readCodeText({ language: 'python', file: 'warm_up.py', module: 'warm_up', isPackageInit: false }, WARM_UP_TEXT.python);
+  assert.ok(py.kind === 'facts');
+  assert.deepEqual(py.facts.assets.map((a) => a.key), [['warm_up'], ['warm_down']]);
+  assert.equal(py.facts.assets[0].deps.length, 2);
+  assert.ok(py.facts.assets[0].partitions);
+  assert.equal(py.facts.selections.length, 1);
+  const ts = await readCodeText({ language: 'typescript', file: 'warm_up.ts' }, WARM_UP_TEXT.typescript);
+  assert.ok(ts.kind === 'facts');
+  assert.deepEqual(ts.facts.assets.map((a) => a.key), [['raw', 'warm_up']]);
+  assert.equal(ts.facts.selections.length, 1);
 });

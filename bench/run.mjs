@@ -188,6 +188,21 @@ for (const n of scales) {
   });
 }
 
+/**
+ * The cold index again with every code file read on the main thread (readerThreads: 0), each
+ * in a fresh process; with `pairs` > 1, alternating pairs of both and the medians (single runs
+ * swing ±30 % on a small shared machine, more than the difference measured).
+ */
+function withOneThread(row, root, pairs) {
+  const threaded = [row.coldIndexMs];
+  const oneThread = [];
+  for (let i = 0; i < pairs; i++) {
+    oneThread.push(measureIndex({ root, indexOnly: true, readerThreads: 0 }).coldIndexMs);
+    if (i > 0) threaded.push(measureIndex({ root, indexOnly: true }).coldIndexMs);
+  }
+  return { ...row, coldIndexMs: median(threaded), coldIndexRuns: threaded, oneThreadMs: median(oneThread), oneThreadRuns: oneThread };
+}
+
 // 2. Code workspaces in-process.
 const codeRows = [];
 for (const [label, w, changeFile] of [
@@ -196,16 +211,11 @@ for (const [label, w, changeFile] of [
   ['typescript 500 files', ts500, join(ts500.typescript.dir, 'mod_00', 'assets_4.ts')],
 ]) {
   log(`${label} (in-process)`);
-  codeRows.push({ label, ...measureIndex({ root: w.root, changeFile }), oneThread: measureIndex({ root: w.root, indexOnly: true, readerThreads: 0 }) });
+  codeRows.push({ label, ...withOneThread(measureIndex({ root: w.root, changeFile }), w.root, label.includes('5,000') ? 3 : 1) });
 }
 for (const n of scales) {
   log(`combined ${n / 1000}k (in-process)`);
-  codeRows.push({
-    label: `dbt ${n / 1000}k + python ${n / 10} files`,
-    nodes: n,
-    ...measureIndex({ root: ws[n].root, changeFile: ws[n].dbt.sampleModelFile }),
-    oneThread: measureIndex({ root: ws[n].root, indexOnly: true, readerThreads: 0 }),
-  });
+  codeRows.push({ label: `dbt ${n / 1000}k + python ${n / 10} files`, nodes: n, ...withOneThread(measureIndex({ root: ws[n].root, changeFile: ws[n].dbt.sampleModelFile }), ws[n].root, n === 10000 ? 3 : 1) });
 }
 
 rmSync(CODE_CACHE_LSP, { recursive: true, force: true });
@@ -296,7 +306,7 @@ const cRows = codeRows.map((r) => [
   String(r.assets),
   String(r.codeFiles),
   `${f0(r.coldIndexMs)}${r.readerThreads ? ` (${r.readerThreads} reader threads)` : ''}`,
-  r.oneThread ? `${f0(r.oneThread.coldIndexMs)} (${ratio(r.oneThread.coldIndexMs, r.coldIndexMs)} the time)` : '–',
+  `${f0(r.oneThreadMs)} (${ratio(r.oneThreadMs, r.coldIndexMs)} the time${r.oneThreadRuns.length > 1 ? `; medians of ${r.oneThreadRuns.length} alternating runs` : ''})`,
   mb(r.retainedHeap),
   mb(r.rss),
   f0(r.reindexMs),

@@ -321,20 +321,13 @@ export class AssetWorkspace {
     this.idle.holdOff();
   }
 
-  /** Re-reads one code file; its facts keep their place in `code` (the link order) when it still has some. */
-  private async readCodeFile(file: string): Promise<void> {
-    const plan = this.planCodeRead(file);
-    if (plan === 'component') this.keepFacts(file, this.readComponentFile(file));
-    else if (plan) this.applyOutcome(file, await this.readHere(plan));
-    else this.code.delete(file);
-  }
-
   /**
    * Reads code files, on reader threads when there are many (readerPool.ts).
    * The threads start now, so they read while the caller loads dbt projects
    * on this thread; the returned function waits for them and stores the
    * facts in `files`' order, which is the link order whichever thread
-   * finished first. Files no thread read are read here.
+   * finished first (a file read again keeps its place in `code` when it
+   * still has facts). Files no thread read are read here.
    */
   private beginCodeReads(files: string[], progress?: (file: string) => void, token?: CancellationFlag): () => Promise<void> {
     // started before the files are looked at, so the threads load their grammars meanwhile
@@ -381,7 +374,7 @@ export class AssetWorkspace {
    * a file, over the size limit, outside the workspace), a component file
    * (read here: its reader follows paths), or a text job for any thread.
    */
-  private planCodeRead(file: string, role = this.roleOf(file)): PooledJob | 'component' | undefined {
+  private planCodeRead(file: string, role: FileRole): PooledJob | 'component' | undefined {
     this.codeDiagnostics.delete(file);
     const st = this.files.stat(file);
     if (!st?.isFile) return undefined;

@@ -10,6 +10,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 const cp = require('node:child_process') as Record<string, unknown>;
 const wt = require('node:worker_threads') as Record<string, unknown>;
+const { resolve } = require('node:path') as typeof import('node:path');
 
 function record(name: string) {
   return function blocked(...args: unknown[]): never {
@@ -23,12 +24,12 @@ for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execF
   cp[name] = record(`child_process.${name}`);
 }
 // out/test/robust/lib → the repository's dist/
-const READER_THREAD = require('node:path').resolve(__dirname, '..', '..', '..', '..', 'dist', 'readerWorker.js') as string;
+const READER_THREAD = resolve(__dirname, '..', '..', '..', '..', 'dist', 'readerWorker.js');
 const RealWorker = wt.Worker as new (...args: unknown[]) => unknown;
 const blockedWorker = record('worker_threads.Worker');
 wt.Worker = function Worker(...args: unknown[]) {
   const file = args[0];
-  if (typeof file === 'string' && require('node:path').resolve(file) === READER_THREAD) {
+  if (typeof file === 'string' && resolve(file) === READER_THREAD) {
     process.stderr.write(`ROBUST-READER-THREAD ${file}\n`);
     return new RealWorker(...args);
   }

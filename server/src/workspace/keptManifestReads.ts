@@ -1,4 +1,5 @@
 import type { KeptManifestRead } from '../sources/dbt/manifestReadCodec';
+import type { FileSource } from '../sources/fileSource';
 import { ManifestReadStore, type KeptReadContext } from './manifestReadStore';
 import type { WhenQuiet } from './whenQuiet';
 
@@ -26,8 +27,8 @@ export class KeptManifestReads {
     this.store = new ManifestReadStore(dir, log);
   }
 
-  load(ctx: KeptReadContext): KeptManifestRead | undefined {
-    const read = this.store.load(ctx);
+  load(ctx: KeptReadContext, fs: FileSource): KeptManifestRead | undefined {
+    const read = this.store.load(ctx, fs);
     if (read) this.stored.add(read);
     return read;
   }

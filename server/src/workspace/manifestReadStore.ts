@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeManifestRead, ManifestReadEncoder, placesWithin, type KeptManifestRead } from '../sources/dbt/manifestReadCodec';
+import type { FileSource } from '../sources/fileSource';
 
 /**
  * The build that writes a kept read: a rebuilt or updated server may read
@@ -53,7 +54,8 @@ export class ManifestReadStore {
     return join(this.dir, `manifest-read-${id}.json`);
   }
 
-  load(ctx: KeptReadContext): KeptManifestRead | undefined {
+  /** The read kept for this project, if usable; its places read the project's files through `fs`. */
+  load(ctx: KeptReadContext, fs: FileSource): KeptManifestRead | undefined {
     const file = this.fileOf(ctx);
     let text: string;
     try {
@@ -67,7 +69,7 @@ export class ManifestReadStore {
       if (data.engine !== ENGINE) return this.skip(file, 'written by another build of Asset Lens');
       if (data.root !== ctx.root || data.manifestPath !== ctx.manifestPath) return this.skip(file, 'for another project');
       if (data.projectYml !== ctx.projectYml) return this.skip(file, 'dbt_project.yml changed since');
-      const read = decodeManifestRead(data.read);
+      const read = decodeManifestRead(data.read, fs);
       if (!read) return this.skip(file, 'not in the current format');
       return placesWithin(read, ctx.root, ctx.manifestPath) ? read : this.skip(file, 'it names files outside the project');
     } catch (err) {

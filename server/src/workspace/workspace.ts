@@ -274,7 +274,7 @@ export class AssetWorkspace {
       const cache = this.dbtCaches.get(root) ?? this.dbtCaches.set(root, new DbtProjectCache()).get(root)!;
       const manifestPath = this.manifestPathFor(root) ?? join(root, 'target', 'manifest.json');
       const ctx = this.kept && this.keptReadContext(root, manifestPath);
-      const kept = ctx && this.useKeptReads && !cache.manifest ? this.kept!.load(ctx) : undefined;
+      const kept = ctx && this.useKeptReads && !cache.manifest ? this.kept!.load(ctx, this.files) : undefined;
       if (kept) cache.manifest = kept;
       const loaded = await loadDbtProject(root, this.files, { manifestPath, cache });
       if (kept && cache.manifest === kept) this.log(`dbt project ${this.rel(root)}: the manifest read kept from the last session is current; the manifest was not read`);

@@ -70,3 +70,9 @@ export function sliceRange(text: string, r: { start: { line: number; character: 
   if (r.start.line === r.end.line) return (lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
   return [lines[r.start.line].slice(r.start.character), ...lines.slice(r.start.line + 1, r.end.line), lines[r.end.line].slice(0, r.end.character)].join('\n');
 }
+
+/**
+ * Plain data as JSON sees it: a manifest node's places become `{ file, range }`
+ * (their ranges found), undefined fields are dropped.
+ */
+export const plain = (v: unknown) => JSON.parse(JSON.stringify(v));

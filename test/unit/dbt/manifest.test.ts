@@ -6,7 +6,7 @@ import { readManifest, manifestSchemaVersion } from '../../../server/src/sources
 import { DiskFileSource } from '../../../server/src/workspace/diskFileSource';
 import { defaultAssetKey, effectiveUpstream } from '../../../server/src/analysis/dbtKeys';
 import type { DbtNode } from '../../../server/src/model/dbt';
-import { allManifests, MANIFEST_DIR, MemoryFileSource, repoRoot, sliceRange, lineOf } from './helpers';
+import { allManifests, MANIFEST_DIR, MemoryFileSource, plain, repoRoot, sliceRange, lineOf } from './helpers';
 
 const COLLECTIONS = ['nodes', 'sources', 'exposures', 'unit_tests', 'metrics', 'semantic_models', 'saved_queries'];
 const NOWHERE = '/nonexistent/asset-lens-project';
@@ -197,7 +197,7 @@ test('package nodes resolve under dbt_packages/<pkg>; paths escaping the project
   };
   const r = readManifest(Buffer.from(JSON.stringify(manifest)), `${root}/target/manifest.json`, root, fs);
   const nodes = byId(r.facts!.nodes);
-  assert.deepEqual(nodes.get('model.proj.a')!.locations, [
+  assert.deepEqual(plain(nodes.get('model.proj.a')!.locations), [
     { file: `${root}/models/a.sql`, range: { start: { line: 2, character: 2 }, end: { line: 2, character: 10 } } },
   ]);
   const h = nodes.get('model.helper.h')!;

@@ -18,7 +18,7 @@ function keptRead(manifest: string, root: string, fs: DiskFileSource | MemoryFil
 }
 
 /** Through JSON and back, as the store does. */
-const roundTrip = (read: KeptManifestRead) => decodeManifestRead(JSON.parse(JSON.stringify(encodeManifestRead(read))));
+const roundTrip = (read: KeptManifestRead) => decodeManifestRead(JSON.parse(JSON.stringify(encodeManifestRead(read))), new DiskFileSource());
 
 test('a manifest read located in its files (examples/taxi) comes back equal, ranges and calls included', () => {
   const root = path.join(repoRoot(), 'examples', 'taxi', 'analytics');
@@ -69,9 +69,9 @@ test('decoded nodes share one empty list and one range object per distinct range
 test('another format, or damaged data, is not decoded (undefined, never a throw)', () => {
   const root = path.join(repoRoot(), 'examples', 'taxi', 'analytics');
   const encoded = encodeManifestRead(keptRead(path.join(root, 'target', 'manifest.json'), root, new DiskFileSource()));
-  assert.equal(decodeManifestRead({ ...encoded, format: MANIFEST_READ_FORMAT + 1 }), undefined);
+  assert.equal(decodeManifestRead({ ...encoded, format: MANIFEST_READ_FORMAT + 1 }, new DiskFileSource()), undefined);
   for (const bad of [null, 3, 'x', [], {}, { ...encoded, strings: 'no' }, { ...encoded, nodes: [[1, 2]] }, { ...encoded, facts: { ...encoded.facts, origin: 'elsewhere' } }]) {
-    assert.equal(decodeManifestRead(bad), undefined, JSON.stringify(bad).slice(0, 80));
+    assert.equal(decodeManifestRead(bad, new DiskFileSource()), undefined, JSON.stringify(bad).slice(0, 80));
   }
   // seeded damage anywhere in the tree: a wrong index, a wrong type, a missing part
   const rng = new Rng(20261124);
@@ -82,7 +82,7 @@ test('another format, or damaged data, is not decoded (undefined, never a throw)
     const node = data.nodes[rng.int(data.nodes.length)];
     const field = rng.int(node.length);
     node[field] = rng.pick([-5, 1e9, 'text', null, {}, [[]], [1e9]]);
-    const back = decodeManifestRead(data);
+    const back = decodeManifestRead(data, new DiskFileSource());
     if (back === undefined) rejected++;
     else assert.ok(back.result.facts!.nodes.every((n) => typeof n.uniqueId === 'string' && n.locations.every((l) => typeof l.file === 'string')));
   }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadDbtProject } from '../../../server/src/sources/dbt/project';
 import { DiskFileSource } from '../../../server/src/workspace/diskFileSource';
-import { MANIFEST_DIR, MemoryFileSource, repoRoot } from './helpers';
+import { MANIFEST_DIR, MemoryFileSource, plain, repoRoot } from './helpers';
 
 const ROOT = '/w/shop';
 const MANIFEST = `${ROOT}/target/manifest.json`;
@@ -64,7 +64,7 @@ test('manifest wins when it is newer than every file', async () => {
   // manifest mode too: each ref the manifest names is found in the SQL, for definition / references
   const sql = "select * from {{ ref('a') }}";
   const at = sql.indexOf("'a'") + 1;
-  assert.deepEqual(facts.nodes.find((n) => n.name === 'b')!.refs[0].location, {
+  assert.deepEqual(plain(facts.nodes.find((n) => n.name === 'b')!.refs[0].location), {
     file: `${ROOT}/models/b.sql`,
     range: { start: { line: 0, character: at }, end: { line: 0, character: at + 1 } },
   });

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { DbtProjectCache, loadDbtProject } from '../../../server/src/sources/dbt/project';
 import type { FileStat } from '../../../server/src/sources/fileSource';
-import { MemoryFileSource } from './helpers';
+import { MemoryFileSource, plain } from './helpers';
 
 const ROOT = '/w/shop';
 const MANIFEST = `${ROOT}/target/manifest.json`;
@@ -155,7 +155,7 @@ test('a kept manifest read is located again where files changed: a removed YAML 
   const cache = new DbtProjectCache();
   const first = await loadDbtProject(ROOT, fs, { cache });
   const b0 = first.facts.nodes.find((n) => n.uniqueId === 'model.shop.b')!;
-  assert.deepEqual(b0.locations[1], { file: yml, range: { start: { line: 3, character: 10 }, end: { line: 3, character: 11 } } });
+  assert.deepEqual(plain(b0.locations[1]), { file: yml, range: { start: { line: 3, character: 10 }, end: { line: 3, character: 11 } } });
 
   fs.set(yml, 'version: 2\n', 900);
   const second = await loadDbtProject(ROOT, fs, { cache });
@@ -166,26 +166,30 @@ test('a kept manifest read is located again where files changed: a removed YAML 
   assert.equal(b0.locations[1].range.start.line, 3);
 });
 
-test('a rebuilt manifest: model files unchanged since the last read are not read again, and the read equals a fresh one', async () => {
+test('a manifest read opens no model file: each is read when a place in it is first asked, once, and a rebuilt manifest reads the file as it is then', async () => {
   const fs = shop();
   fs.set(`${ROOT}/models/a.sql`, '\n\n  select 1 as id', 100);
   fs.set(`${ROOT}/models/b.sql`, "-- b\nselect * from {{ ref('a') }} join {{ ref('a') }}", 100);
+  const reads = () => [fs.readCount(`${ROOT}/models/a.sql`), fs.readCount(`${ROOT}/models/b.sql`)];
   const cache = new DbtProjectCache();
-  await loadDbtProject(ROOT, fs, { cache });
-  const aReads = fs.readCount(`${ROOT}/models/a.sql`);
-  const bReads = fs.readCount(`${ROOT}/models/b.sql`);
-  assert.ok(aReads >= 1 && bReads >= 1, 'the first read opens every model file');
+  const first = await loadDbtProject(ROOT, fs, { cache });
+  assert.deepEqual(reads(), [0, 0], 'the load reads the manifest, not the model files');
+  const b0 = first.facts.nodes.find((n) => n.name === 'b')!;
+  assert.deepEqual(b0.refs[0].location?.range, { start: { line: 1, character: 22 }, end: { line: 1, character: 23 } });
+  assert.deepEqual(reads(), [0, 1], 'asking a call of b reads b.sql only');
+  assert.deepEqual(plain(b0.locations), [{ file: `${ROOT}/models/b.sql`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } } }]);
+  assert.deepEqual(reads(), [0, 1], 'once: its other places come from the same read');
 
   // dbt rebuilt the manifest; b.sql changed (edited, then the manifest was built from it)
   fs.set(`${ROOT}/models/b.sql`, "-- b, edited\n\nselect *\nfrom {{ ref('a') }}", 150);
   fs.set(MANIFEST, manifestJson(), 900);
   const rebuilt = await loadDbtProject(ROOT, fs, { cache });
-  assert.equal(fs.readCount(`${ROOT}/models/a.sql`), aReads, 'a.sql has the size and mtime it had: not read');
-  assert.ok(fs.readCount(`${ROOT}/models/b.sql`) > bReads, 'b.sql changed: read');
-  const fresh = await loadDbtProject(ROOT, fs, {});
-  assert.deepEqual(rebuilt.facts.nodes, fresh.facts.nodes);
+  assert.deepEqual(reads(), [0, 1], 'the rebuilt manifest is read; no model file yet');
   const b = rebuilt.facts.nodes.find((n) => n.name === 'b')!;
   assert.deepEqual(b.refs[0].location?.range, { start: { line: 3, character: 13 }, end: { line: 3, character: 14 } });
   const a = rebuilt.facts.nodes.find((n) => n.name === 'a')!;
   assert.deepEqual(a.locations[0].range, { start: { line: 2, character: 2 }, end: { line: 2, character: 16 } });
+  assert.deepEqual(b0.refs[0].location?.range, { start: { line: 1, character: 22 }, end: { line: 1, character: 23 } }, 'a place keeps the range it found');
+  const fresh = await loadDbtProject(ROOT, fs, {});
+  assert.deepEqual(plain(rebuilt.facts.nodes), plain(fresh.facts.nodes));
 });

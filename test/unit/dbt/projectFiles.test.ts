@@ -7,7 +7,7 @@ import { readManifest } from '../../../server/src/sources/dbt/manifest';
 import { DiskFileSource } from '../../../server/src/workspace/diskFileSource';
 import { defaultAssetKey } from '../../../server/src/analysis/dbtKeys';
 import type { DbtNode } from '../../../server/src/model/dbt';
-import { MemoryFileSource, repoRoot, sliceRange, lineOf } from './helpers';
+import { MemoryFileSource, plain, repoRoot, sliceRange, lineOf } from './helpers';
 
 const root = path.join(repoRoot(), 'examples/taxi/analytics');
 
@@ -50,7 +50,7 @@ test('example project: files give the same nodes, refs, sources and edges as its
     ],
   );
   // the manifest's secondary (YAML) locations agree too
-  const loc = (nodes: DbtNode[]) => nodes.map((n) => [n.uniqueId, n.locations] as const).sort((a, b) => a[0].localeCompare(b[0]));
+  const loc = (nodes: DbtNode[]) => nodes.map((n) => [n.uniqueId, plain(n.locations)] as const).sort((a, b) => a[0].localeCompare(b[0]));
   assert.deepEqual(loc(files.facts.nodes), loc(m.facts!.nodes));
 });
 

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fastEntryRange, fastYamlNames } from '../../../server/src/sources/dbt/yamlNames';
 import { findEntryRange, indexSchemaYaml, NAMED_SECTIONS } from '../../../server/src/sources/dbt/schemaYaml';
-import { DbtFileLocator } from '../../../server/src/sources/dbt/locator';
+import { PlaceFinder } from '../../../server/src/sources/dbt/places';
 import { MemoryFileSource } from './helpers';
 
 const REPO = join(__dirname, '..', '..', '..', '..');
@@ -159,21 +159,19 @@ test('a generated project-sized file agrees entry for entry', () => {
   assert.ok(agrees(lines.join('\n') + '\n', 'generated'));
 });
 
-test('the locator answers through the scanner and through the full parser alike (plain file, versioned file)', () => {
+test('the place finder answers through the scanner and through the full parser alike (plain file, versioned file)', () => {
   const plain = 'models:\n  - name: a\n    description: x\n  - name: "b"\nsources:\n  - name: raw\n    tables:\n      - name: t\n';
   const versioned = 'models:\n  - name: a\n    versions:\n      - v: 1\n      - v: 2\n  - name: b\n';
   assert.ok(fastYamlNames(plain) && !fastYamlNames(versioned), 'one file per path');
   const fs = new MemoryFileSource().set('/p/plain.yml', plain).set('/p/versioned.yml', versioned);
-  const locator = new DbtFileLocator(fs, '/p', 'p', '/p/dbt_packages');
-  const full = (file: string, text: string, section: string, name: string, table?: string) => ({
-    file,
-    range: findEntryRange(indexSchemaYaml(text, file), section, name, table) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-  });
+  const finder = new PlaceFinder(fs);
+  const full = (file: string, text: string, section: string, name: string, table?: string) =>
+    findEntryRange(indexSchemaYaml(text, file), section, name, table) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   for (const [section, name, table] of [['models', 'a'], ['models', 'b'], ['models', 'missing'], ['sources', 'raw'], ['sources', 'raw', 't'], ['sources', 'raw', 'nope']] as const) {
-    assert.deepStrictEqual(locator.yamlEntryLocation('/p/plain.yml', section, name, table), full('/p/plain.yml', plain, section, name, table), `${section} ${name} ${table}`);
+    assert.deepStrictEqual(finder.entry('/p/plain.yml', section, name, table), full('/p/plain.yml', plain, section, name, table), `${section} ${name} ${table}`);
   }
-  assert.deepStrictEqual(locator.yamlEntryLocation('/p/versioned.yml', 'models', 'b'), full('/p/versioned.yml', versioned, 'models', 'b'));
+  assert.deepStrictEqual(finder.entry('/p/versioned.yml', 'models', 'b'), full('/p/versioned.yml', versioned, 'models', 'b'));
   // a version picks its `- v:` entry, which only the full parser knows
-  assert.deepStrictEqual(locator.yamlEntryLocation('/p/versioned.yml', 'models', 'a', undefined, 2)!.range, { start: { line: 4, character: 11 }, end: { line: 4, character: 12 } });
-  assert.equal(locator.yamlEntryLocation('/p/none.yml', 'models', 'a'), undefined);
+  assert.deepStrictEqual(finder.entry('/p/versioned.yml', 'models', 'a', undefined, 2), { start: { line: 4, character: 11 }, end: { line: 4, character: 12 } });
+  assert.deepStrictEqual(finder.entry('/p/none.yml', 'models', 'a'), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'a missing file: 0:0 (the reader gives it no place at all)');
 });

@@ -188,7 +188,7 @@ test('a save the editor interrupts leaves nothing behind; the next one writes th
     assert.equal(turns, 3);
     assert.deepEqual(readdirSync(dir), [], 'no file, no temporary file');
     assert.equal(await store.save(ctx, read), 'saved');
-    const back = store.load(ctx);
+    const back = store.load(ctx, new DiskFileSource());
     assert.ok(back);
     assert.deepEqual(back.result.facts!.nodes.map((n) => n.uniqueId), nodes.map((n) => n.uniqueId));
   });
@@ -201,7 +201,7 @@ test('a kept read that names files outside its project is not used', async () =>
     const log: string[] = [];
     const store = new ManifestReadStore(join(base, 'kept'), (l) => log.push(l));
     assert.equal(await store.save(ctx, read), 'saved');
-    assert.ok(store.load(ctx), 'the read as written is used');
+    assert.ok(store.load(ctx, new DiskFileSource()), 'the read as written is used');
     // the same file with one node's place moved outside the project
     const file = store.fileOf(ctx);
     const data = JSON.parse(readFileSync(file, 'utf8'));
@@ -209,19 +209,19 @@ test('a kept read that names files outside its project is not used', async () =>
     data.read.strings.push('/etc/passwd');
     data.read.nodes[0][9][0][0] = outside;
     writeFileSync(file, JSON.stringify(data));
-    assert.equal(store.load(ctx), undefined);
+    assert.equal(store.load(ctx, new DiskFileSource()), undefined);
     assert.ok(log.some((l) => /not used: it names files outside the project/.test(l)), log.join('\n'));
     // the same through the project's own prefix: `..` segments, doubled separators
     for (const sneaky of [`${project}/../../etc/passwd`, `${project}/models/../../../etc/passwd`, `${project}/..`, `${project}//../x`, `${project}/./../x`]) {
       data.read.strings[outside] = sneaky;
       writeFileSync(file, JSON.stringify(data));
-      assert.equal(store.load(ctx), undefined, sneaky);
+      assert.equal(store.load(ctx, new DiskFileSource()), undefined, sneaky);
     }
     // and places that stay inside (through a `..`, or in a dot-named directory) are still used
     for (const fine of [`${project}/models/../models/x.sql`, `${project}/.hidden/..x/y.sql`]) {
       data.read.strings[outside] = fine;
       writeFileSync(file, JSON.stringify(data));
-      assert.ok(store.load(ctx), fine);
+      assert.ok(store.load(ctx, new DiskFileSource()), fine);
     }
   });
 });

@@ -8,6 +8,7 @@ import type { Location, Range } from '../../model/location';
 import { ZERO_RANGE } from '../../model/location';
 import { jsonErrorOffset } from './jsonError';
 import { DbtFileLocator, yamlSectionOf } from './locator';
+import { CallPlace, EntryPlace, FilePlace, isPlace, PlaceFinder } from './places';
 import { scanManifest, SCANNED_COLLECTIONS, type NodeTaker } from './manifestScan';
 import { parseDbtProjectYml } from './projectYml';
 import { projectDir } from './paths';
@@ -25,12 +26,6 @@ const COLLECTIONS = SCANNED_COLLECTIONS;
 type Json = Record<string, unknown>;
 
 export interface ManifestReadOptions {
-  /**
-   * Model SQL files unchanged since an earlier read, each with the node that
-   * read located in it: the file is not read again, its node keeps the same
-   * places (same text, same calls listed: same ranges).
-   */
-  previous?: ReadonlyMap<string, DbtNode>;
   /** the size from which the skipping scanner reads the bytes (SCAN_MIN_BYTES; tests lower it) */
   scanFromBytes?: number;
 }
@@ -167,7 +162,7 @@ function earlyReader(metadata: unknown, projectRoot: string, fs: FileSource, opt
   if (version !== undefined && version < MIN_MANIFEST_VERSION) return undefined;
   const settings = projectSettings(fs, projectRoot);
   const projectName = projectNameOf({ metadata }, settings?.name);
-  return new NodeReader(projectName, projectLocator(fs, projectRoot, projectName, settings, opts.previous));
+  return new NodeReader(projectName, projectLocator(fs, projectRoot, projectName, settings), new PlaceFinder(fs));
 }
 
 /**
@@ -192,6 +187,7 @@ class NodeReader {
   constructor(
     readonly projectName: string,
     private readonly locator: DbtFileLocator,
+    private readonly finder: PlaceFinder,
   ) {}
 
   add(collection: string, id: string, raw: unknown): void {
@@ -204,7 +200,7 @@ class NodeReader {
     if (!this.indexKeys && isArrayIndex(id)) this.indexKeys = true;
     let node: DbtNode;
     try {
-      node = toNode(id, raw, this.locator, this.intern);
+      node = toNode(id, raw, this.locator, this.finder, this.intern);
     } catch {
       // one odd node never hides the others
       nodes.delete(id);
@@ -260,7 +256,7 @@ export function readParsedManifest(manifest: Json, manifestPath: string, project
   if (!reader) {
     const settings = projectSettings(fs, projectRoot);
     const projectName = projectNameOf(manifest, settings?.name);
-    reader = new NodeReader(projectName, projectLocator(fs, projectRoot, projectName, settings, opts.previous));
+    reader = new NodeReader(projectName, projectLocator(fs, projectRoot, projectName, settings), new PlaceFinder(fs));
   }
   const projectName = reader.projectName;
   // what the scan did not hand over already (with `early`, nothing)
@@ -358,7 +354,8 @@ export function orSharedObject(value: Json): Json {
 export function shareRanges(nodes: DbtNode[]): void {
   const byValue = new Map<string, Range>();
   const share = (loc: Location | undefined): void => {
-    if (!loc) return;
+    // a place finds (and shares) its range when asked
+    if (!loc || isPlace(loc)) return;
     const r = loc.range;
     const key = `${r.start.line},${r.start.character},${r.end.line},${r.end.character}`;
     const had = byValue.get(key);
@@ -372,7 +369,7 @@ export function shareRanges(nodes: DbtNode[]): void {
   }
 }
 
-function toNode(key: string, raw: Json, locator: DbtFileLocator, intern: (v: string) => string): DbtNode {
+function toNode(key: string, raw: Json, locator: DbtFileLocator, finder: PlaceFinder, intern: (v: string) => string): DbtNode {
   const config = isObj(raw.config) ? raw.config : {};
   const resourceType = intern(str(raw.resource_type) ?? key.split('.')[0]);
   const packageName = intern(str(raw.package_name) ?? '');
@@ -415,65 +412,23 @@ function toNode(key: string, raw: Json, locator: DbtFileLocator, intern: (v: str
   if (description !== undefined) node.description = description;
   const group = nonEmptyStr(raw.group) ?? nonEmptyStr(config.group);
   if (group !== undefined) node.group = group;
-  node.locations = locationsOf(node, str(raw.patch_path), locator);
-  locateCalls(node, locator);
+  node.locations = locationsOf(node, str(raw.patch_path), locator, finder);
+  placeCalls(node, finder);
   return node;
 }
 
 /**
  * The manifest names a node's ref() / source() targets but not where they
- * are written; find each in the node's SQL so go-to-definition, hover and
- * find-references work on them as on a project read from files. A call the
- * text scan does not see (built by Jinja) keeps its target without a range.
+ * are written: each gets a place in the node's SQL, found when first asked
+ * (places.ts), so go-to-definition, hover and find-references work on them
+ * as on a project read from files.
  */
-function locateCalls(node: DbtNode, locator: DbtFileLocator): void {
+function placeCalls(node: DbtNode, finder: PlaceFinder): void {
   if (node.refs.length === 0 && node.sources.length === 0) return;
   const file = node.locations[0]?.file;
   if (!file || !file.endsWith('.sql')) return;
-  const before = locator.previousNode(file);
-  if (before && sameCalls(before, node)) {
-    // the file has not changed and lists the same calls: the scan would place them where it did
-    node.refs.forEach((r, i) => before.refs[i].location && (r.location = before.refs[i].location));
-    node.sources.forEach((c, i) => before.sources[i].location && (c.location = before.sources[i].location));
-    return;
-  }
-  const scan = locator.sqlScan(file);
-  if (!scan) return;
-  const usedRefs = new Set<number>();
-  for (const ref of node.refs) {
-    const i = scan.refs.findIndex((c, j) => !usedRefs.has(j) && sameRef(c.target, ref.target));
-    if (i < 0) continue;
-    usedRefs.add(i);
-    ref.location = scan.refs[i].location;
-  }
-  const usedSources = new Set<number>();
-  for (const src of node.sources) {
-    const i = scan.sources.findIndex((c, j) => !usedSources.has(j) && c.target.sourceName === src.target.sourceName && c.target.table === src.target.table);
-    if (i < 0) continue;
-    usedSources.add(i);
-    src.location = scan.sources[i].location;
-  }
-}
-
-/** The same ref()/source() targets in the same order. */
-function sameCalls(a: DbtNode, b: DbtNode): boolean {
-  return (
-    a.refs.length === b.refs.length &&
-    a.sources.length === b.sources.length &&
-    a.refs.every(({ target: t }, i) => {
-      const u = b.refs[i].target;
-      return t.name === u.name && t.package === u.package && t.version === u.version;
-    }) &&
-    a.sources.every(({ target: t }, i) => t.sourceName === b.sources[i].target.sourceName && t.table === b.sources[i].target.table)
-  );
-}
-
-/** A call in the text names the manifest's target: same model; package and version only where the manifest gives them. */
-function sameRef(call: DbtRefTarget, target: DbtRefTarget): boolean {
-  if (call.name !== target.name) return false;
-  if (target.package && call.package && call.package !== target.package) return false;
-  if (target.version !== undefined && target.version !== null && String(call.version ?? '') !== String(target.version)) return false;
-  return true;
+  for (const r of node.refs) r.location = new CallPlace(file, finder, node);
+  for (const c of node.sources) c.location = new CallPlace(file, finder, node);
 }
 
 function projectSettings(fs: FileSource, projectRoot: string) {
@@ -486,19 +441,19 @@ function projectLocator(
   projectRoot: string,
   projectName: string,
   settings: ReturnType<typeof projectSettings>,
-  previous?: ReadonlyMap<string, DbtNode>,
 ): DbtFileLocator {
   const packagesDir = projectDir(projectRoot, settings?.packagesInstallPath ?? 'dbt_packages');
-  return new DbtFileLocator(fs, projectRoot, projectName, packagesDir, undefined, previous);
+  return new DbtFileLocator(fs, projectRoot, projectName, packagesDir);
 }
 
 /**
- * Copies of manifest nodes located again against the files as they are now:
- * a manifest read kept across reloads located its nodes in files that may
- * have changed or gone since. The nodes given are not modified.
+ * Copies of manifest nodes with new places: a manifest read kept across
+ * reloads placed its nodes in files that may have changed or gone since.
+ * The nodes given are not modified.
  */
 export function relocateManifestNodes(nodes: DbtNode[], fs: FileSource, projectRoot: string, projectName: string): DbtNode[] {
   const locator = projectLocator(fs, projectRoot, projectName, projectSettings(fs, projectRoot));
+  const finder = new PlaceFinder(fs);
   return nodes.map((n) => {
     const patchFile = n.locations.slice(1).find((l) => locator.isYamlPath(l.file))?.file;
     const copy: DbtNode = {
@@ -506,26 +461,18 @@ export function relocateManifestNodes(nodes: DbtNode[], fs: FileSource, projectR
       refs: n.refs.map((r) => ({ target: r.target })),
       sources: n.sources.map((x) => ({ target: x.target })),
     };
-    copy.locations = locationsOf(copy, undefined, locator, patchFile);
-    locateCalls(copy, locator);
+    copy.locations = locationsOf(copy, undefined, locator, finder, patchFile);
+    placeCalls(copy, finder);
     return copy;
   });
 }
 
-function locationsOf(node: DbtNode, patchPath: string | undefined, locator: DbtFileLocator, patchFile?: string): Location[] {
+function locationsOf(node: DbtNode, patchPath: string | undefined, locator: DbtFileLocator, finder: PlaceFinder, patchFile?: string): Location[] {
   const out: Location[] = [];
   const file = locator.resolve(node.packageName, node.originalFilePath);
-  if (file) {
-    const section = yamlSectionOf(node.resourceType);
-    let loc: Location | undefined;
-    if (locator.isYamlPath(file)) {
-      if (section === 'sources') loc = locator.yamlEntryLocation(file, 'sources', node.sourceName ?? '', node.name);
-      else if (section) loc = locator.yamlEntryLocation(file, section, node.name, undefined, node.version);
-      else if (locator.exists(file)) loc = { file, range: ZERO_RANGE };
-    } else {
-      loc = locator.fileLocation(file);
-    }
-    if (loc) out.push(loc);
+  if (file && locator.exists(file)) {
+    // a node defined in a properties file (a source, an exposure…) is its `- name:` entry; any other, its whole file
+    out.push(locator.isYamlPath(file) ? new EntryPlace(file, finder, node) : new FilePlace(file, finder));
   }
   if (patchPath || patchFile) {
     const m = patchPath ? /^([^:]*):\/\/(.*)$/.exec(patchPath) : null;
@@ -533,10 +480,7 @@ function locationsOf(node: DbtNode, patchPath: string | undefined, locator: DbtF
     const rel = m ? m[2] : patchPath;
     const yamlFile = patchFile ?? locator.resolve(pkg, rel);
     const section = yamlSectionOf(node.resourceType);
-    if (yamlFile && section && yamlFile !== file) {
-      const loc = locator.yamlEntryLocation(yamlFile, section, node.name, undefined, node.version);
-      if (loc) out.push(loc);
-    }
+    if (yamlFile && section && yamlFile !== file && locator.exists(yamlFile)) out.push(new EntryPlace(yamlFile, finder, node));
   }
   // an array grown by push keeps spare room for 16 more: exact size, for ten thousand nodes
   return out.slice();

@@ -1,25 +1,29 @@
 /**
- * A manifest read (the reader's nodes, located in their files, and the file
- * stats they were located against) as compact plain data and back, so the
+ * A manifest read (the reader's nodes with their places, and the file stats
+ * of the project when it was read) as compact plain data and back, so the
  * language server can keep it between sessions: reopening a project whose
  * manifest has not changed then costs a parse of a file a fifth of the
- * manifest's size instead of reading the manifest and every model file.
+ * manifest's size instead of reading the manifest.
  *
  * Every string is written once, in a table, and referred to by index; the
  * decoded nodes share one string per distinct value, as the reader's do.
- * Pure: no I/O (server/src/workspace/manifestReadStore.ts keeps the files).
+ * A place is written as its file and kind, never its range: the decoded
+ * read's places find their ranges in the files as they are when asked.
+ * Pure: no I/O here (server/src/workspace/manifestReadStore.ts keeps the
+ * files; the decoded places read through the file source they are given).
  */
 import type { DbtNode } from '../../model/dbt';
 import type { Diagnostic } from '../../model/diagnostic';
 import type { Location } from '../../model/location';
 import type { DbtRefTarget, DbtSourceTarget } from '../../model/reference';
 import { sep } from 'node:path';
-import { isInside } from '../fileSource';
+import { isInside, type FileSource } from '../fileSource';
+import { CallPlace, EntryPlace, FilePlace, PlaceFinder, placeKind } from './places';
 import { isPlainRelative } from './paths';
 import { orShared, orSharedObject, shareRanges, type ManifestReadResult } from './manifest';
 
 /** Bumped whenever the encoding or what a read holds changes: older data is not decoded. */
-export const MANIFEST_READ_FORMAT = 1;
+export const MANIFEST_READ_FORMAT = 2;
 
 /** What DbtProjectCache keeps of a manifest read (see project.ts). */
 export interface KeptManifestRead {
@@ -27,7 +31,7 @@ export interface KeptManifestRead {
   size: number;
   mtimeMs: number;
   result: ManifestReadResult;
-  /** file → `size:mtime` when the nodes were located */
+  /** file → `size:mtime` when the manifest was read (a file changed since gives the nodes in it new places) */
   files: Map<string, string>;
 }
 
@@ -54,10 +58,14 @@ const OPTIONAL: Record<Exclude<keyof DbtNode, Required>, 'string' | 'value'> = {
 };
 const OPTIONAL_FIELDS = Object.keys(OPTIONAL) as (keyof typeof OPTIONAL)[];
 
+/** a location with its range, or a place: its file and kind (PLACE_KINDS) */
+type Loc = [file: number, sl: number, sc: number, el: number, ec: number] | [file: number, kind: number];
+/** where a call is: 0 none, 1 a place in the node's first file, or a location */
+type At = Loc | 0 | 1;
 /** -1: absent */
-type Loc = [file: number, sl: number, sc: number, el: number, ec: number];
-type Ref = [name: number, pkg: number, version: string | number | null, at: Loc | 0];
-type Src = [sourceName: number, table: number, at: Loc | 0];
+type Ref = [name: number, pkg: number, version: string | number | null, at: At];
+type Src = [sourceName: number, table: number, at: At];
+const PLACE_KINDS = ['file', 'entry'] as const;
 type Node = [uid: number, type: number, name: number, pkg: number, tags: number[], fqn: number[], dependsOn: number[], refs: Ref[], sources: Src[], locations: Loc[], extra: Record<string, unknown>];
 
 export interface EncodedManifestRead {
@@ -107,7 +115,15 @@ export class ManifestReadEncoder {
   }
 
   private loc(l: Location): Loc {
+    const kind = placeKind(l);
+    // a place's range is not written (nor found for writing): the decoded place finds it when asked
+    if (kind === 'file' || kind === 'entry') return [this.s(l.file), PLACE_KINDS.indexOf(kind)];
     return [this.s(l.file), l.range.start.line, l.range.start.character, l.range.end.line, l.range.end.character];
+  }
+
+  private at(l: Location | undefined): At {
+    if (!l) return 0;
+    return placeKind(l) === 'call' ? 1 : this.loc(l);
   }
 
   /** Nodes [from, to), encoded. */
@@ -129,8 +145,8 @@ export class ManifestReadEncoder {
         n.tags.map(s),
         n.fqn.map(s),
         n.dependsOn.map(s),
-        n.refs.map((r) => [s(r.target.name), opt(r.target.package), r.target.version ?? null, r.location ? loc(r.location) : 0]),
-        n.sources.map((c) => [s(c.target.sourceName), opt(c.target.table), c.location ? loc(c.location) : 0]),
+        n.refs.map((r) => [s(r.target.name), opt(r.target.package), r.target.version ?? null, this.at(r.location)]),
+        n.sources.map((c) => [s(c.target.sourceName), opt(c.target.table), this.at(c.location)]),
         n.locations.map(loc),
         extra,
       ];
@@ -227,17 +243,20 @@ export function placesWithin(read: KeptManifestRead, root: string, manifestPath:
   return read.result.diagnostics.every((d) => d.location.file === manifestPath || inside(d.location.file));
 }
 
-/** The read back, or undefined when the data is not one this version wrote (another format, damaged). */
-export function decodeManifestRead(data: unknown): KeptManifestRead | undefined {
+/**
+ * The read back, or undefined when the data is not one this version wrote
+ * (another format, damaged). Its places read their files through `fs`.
+ */
+export function decodeManifestRead(data: unknown, fs: FileSource): KeptManifestRead | undefined {
   try {
-    return decode(data as EncodedManifestRead);
+    return decode(data as EncodedManifestRead, new PlaceFinder(fs));
   } catch (err) {
     if (err instanceof Malformed || err instanceof TypeError || err instanceof RangeError) return undefined;
     throw err;
   }
 }
 
-function decode(e: EncodedManifestRead): KeptManifestRead | undefined {
+function decode(e: EncodedManifestRead, finder: PlaceFinder): KeptManifestRead | undefined {
   if (!e || typeof e !== 'object' || e.format !== MANIFEST_READ_FORMAT) return undefined;
   const strings = e.strings;
   if (!Array.isArray(strings) || !Array.isArray(e.nodes) || !Array.isArray(e.files)) throw new Malformed();
@@ -254,9 +273,25 @@ function decode(e: EncodedManifestRead): KeptManifestRead | undefined {
     if (!Array.isArray(v)) throw new Malformed();
     return orShared(v.map(f));
   };
-  const loc = (l: unknown): Location => {
-    if (!Array.isArray(l) || l.length !== 5) throw new Malformed();
-    return { file: s(l[0]), range: { start: { line: num(l[1]), character: num(l[2]) }, end: { line: num(l[3]), character: num(l[4]) } } };
+  const locIn =
+    (node: DbtNode) =>
+    (l: unknown): Location => {
+      if (Array.isArray(l) && l.length === 2) {
+        const kind = PLACE_KINDS[num(l[1])];
+        if (kind === 'file') return new FilePlace(s(l[0]), finder);
+        if (kind === 'entry') return new EntryPlace(s(l[0]), finder, node);
+        throw new Malformed();
+      }
+      if (!Array.isArray(l) || l.length !== 5) throw new Malformed();
+      return { file: s(l[0]), range: { start: { line: num(l[1]), character: num(l[2]) }, end: { line: num(l[3]), character: num(l[4]) } } };
+    };
+  /** a call's place: in the node's first file, which is decoded before the calls are placed */
+  const atIn = (node: DbtNode, at: unknown): Location | undefined => {
+    if (at === 0) return undefined;
+    if (at !== 1) return locIn(node)(at);
+    const file = node.locations[0]?.file;
+    if (!file) throw new Malformed();
+    return new CallPlace(file, finder, node);
   };
   const version = (v: unknown): string | number | undefined => {
     if (v === null) return undefined;
@@ -266,6 +301,8 @@ function decode(e: EncodedManifestRead): KeptManifestRead | undefined {
   const nodes = e.nodes.map((raw): DbtNode => {
     if (!Array.isArray(raw) || raw.length !== 11) throw new Malformed();
     const [uid, type, name, pkg, tags, fqn, dependsOn, refs, sources, locations, extra] = raw as Node;
+    /** where each ref, then each source, is (At) */
+    const calls: unknown[] = [];
     const node: DbtNode = {
       uniqueId: s(uid),
       resourceType: s(type),
@@ -280,17 +317,15 @@ function decode(e: EncodedManifestRead): KeptManifestRead | undefined {
         if (p !== -1) target.package = s(p);
         const ver = version(v);
         if (ver !== undefined) target.version = ver;
-        const call: DbtNode['refs'][number] = { target };
-        if (at !== 0) call.location = loc(at);
-        return call;
+        calls.push(at);
+        return { target } as DbtNode['refs'][number];
       }),
       sources: list(sources, (c) => {
         const [n, t, at] = c as Src;
         const target: DbtSourceTarget = { kind: 'dbt_source', sourceName: s(n) };
         if (t !== -1) target.table = s(t);
-        const call: DbtNode['sources'][number] = { target };
-        if (at !== 0) call.location = loc(at);
-        return call;
+        calls.push(at);
+        return { target } as DbtNode['sources'][number];
       }),
       locations: [],
     };
@@ -305,7 +340,17 @@ function decode(e: EncodedManifestRead): KeptManifestRead | undefined {
       } else if (f === 'version' || f === 'latestVersion') node[f] = version(v);
       else throw new Malformed();
     }
-    node.locations = list(locations, loc).slice();
+    node.locations = list(locations, locIn(node)).slice();
+    // the calls' places, once the node's first file is known
+    let k = 0;
+    for (const call of node.refs) {
+      const l = atIn(node, calls[k++]);
+      if (l) call.location = l;
+    }
+    for (const call of node.sources) {
+      const l = atIn(node, calls[k++]);
+      if (l) call.location = l;
+    }
     return node;
   });
   shareRanges(nodes);

@@ -113,28 +113,6 @@ function newerFiles(stats: Map<string, FileStat>, fs: FileSource, sinceMs: numbe
   return out;
 }
 
-/**
- * The model SQL files of an earlier read that have not changed since (same
- * size and mtime, no editor text), each with the one node located in it.
- */
-function unchangedModelFiles(read: KeptManifestRead, stats: Map<string, FileStat>): Map<string, DbtNode> {
-  const out = new Map<string, DbtNode>();
-  const shared = new Set<string>();
-  for (const node of read.result.facts?.nodes ?? []) {
-    const file = node.locations[0]?.file;
-    if (!file || !file.endsWith('.sql') || shared.has(file)) continue;
-    if (out.has(file)) {
-      // two nodes in one file (rare): left to the scan
-      out.delete(file);
-      shared.add(file);
-      continue;
-    }
-    const st = stats.get(file);
-    if (st && !st.isOverlay && read.files.get(file) === statSignature(st)) out.set(file, node);
-  }
-  return out;
-}
-
 /** What identifies a file's content without reading it (an editor buffer: nothing, see changedSince). */
 export function statSignature(st: FileStat): string {
   return `${st.size}:${st.mtimeMs}`;
@@ -217,11 +195,9 @@ export async function loadDbtProject(
   const cached = opts.cache?.manifest;
   const unchanged = cached && cached.path === manifestPath && cached.size === st.size && cached.mtimeMs === st.mtimeMs && !st.isOverlay;
   const stats = projectFileStats(root, fs);
-  // a rebuilt manifest: the model files that did not change since the last read keep their places
-  const previous = cached && !unchanged ? unchangedModelFiles(cached, stats) : undefined;
   const attempt = (): ManifestReadResult | undefined => {
     const bytes = fs.readBytes(manifestPath);
-    return bytes === undefined ? undefined : readManifest(bytes, manifestPath, root, fs, { previous });
+    return bytes === undefined ? undefined : readManifest(bytes, manifestPath, root, fs);
   };
   let result = unchanged ? reuse(cached.result) : attempt();
   if (result?.invalidJsonAt !== undefined) {
@@ -250,9 +226,10 @@ export async function loadDbtProject(
   }
 
   if (unchanged) {
-    // The kept read located its nodes in the files as they were then: locate
-    // again the nodes whose files changed or went since (the overlay below
-    // replaces most of them; a removed YAML entry or a binary file would not be).
+    // The kept read's places may have found their ranges in the files as they
+    // were then: the nodes whose files changed or went since get new places
+    // (the overlay below replaces most of them; a removed YAML entry or a
+    // binary file would not be).
     const changed = changedSince(cached.files, stats);
     const facts = result.facts;
     const stale = changed.size ? facts.nodes.flatMap((n, i) => (touches(n, changed) ? [i] : [])) : [];

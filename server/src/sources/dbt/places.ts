@@ -39,17 +39,22 @@ interface FileLook {
 }
 
 /**
- * Files whose look is kept: places are asked a file at a time (a definition,
- * a hover), or a properties file's hundreds of entries in a row; a few
- * hundred looks cover both without keeping a scan of every file.
+ * How many looks are kept, by kind. A model's SQL file is asked for its own
+ * node's places, one after the other; a properties file holds the entries of
+ * tens or hundreds of nodes, asked in whatever order the nodes come (a list
+ * of every asset walks them all), so its look is kept far longer: a stream of
+ * SQL files must not push it out (at 10k nodes, 250 properties files read
+ * again and again made a walk of every place 3× slower than reading them once).
  */
-const RECENT_FILES = 256;
+const RECENT_CODE_FILES = 64;
+const RECENT_PROPERTIES_FILES = 1024;
 
 const isYaml = (file: string): boolean => /\.ya?ml$/i.test(file);
 
 /** Reads and scans files for the places of one manifest read. */
 export class PlaceFinder {
-  private readonly recent = new Map<string, FileLook>();
+  private readonly recentCode = new Map<string, FileLook>();
+  private readonly recentProperties = new Map<string, FileLook>();
   /** one object per distinct range value (ranges are never mutated) */
   private readonly ranges = new Map<string, Range>();
 
@@ -60,16 +65,18 @@ export class PlaceFinder {
   ) {}
 
   private look(file: string): FileLook {
-    const had = this.recent.get(file);
+    const properties = isYaml(file);
+    const recent = properties ? this.recentProperties : this.recentCode;
+    const had = recent.get(file);
     if (had) {
       // most recently used last: the first key is the one to drop
-      this.recent.delete(file);
-      this.recent.set(file, had);
+      recent.delete(file);
+      recent.set(file, had);
       return had;
     }
     const look = this.readLook(file);
-    this.recent.set(file, look);
-    if (this.recent.size > RECENT_FILES) this.recent.delete(this.recent.keys().next().value!);
+    recent.set(file, look);
+    if (recent.size > (properties ? RECENT_PROPERTIES_FILES : RECENT_CODE_FILES)) recent.delete(recent.keys().next().value!);
     return look;
   }
 

@@ -122,7 +122,7 @@ if (input.keptReadsDir && !input.reopen) {
 await settle();
 const withIndex = process.memoryUsage().heapUsed;
 // 3b. (reopened session, after the heap with its index was read) dbt rebuilt the manifest, no model file changed: the reload reads the
-// manifest and keeps the places found in the files that did not change (mtime restored afterwards).
+// manifest again (mtime restored afterwards).
 if (input.manifest && input.reopen) {
   const st = statSync(input.manifest);
   try {
@@ -165,7 +165,7 @@ if (input.manifest && !input.reopen) {
   const read = engine.readManifest(bytes, input.manifest, input.dbtRoot, fs);
   out.readManifestMs = ms(t0);
   out.readManifestNodes = read.facts?.nodes.length ?? 0;
-  // without locating nodes in their SQL/YAML files: the manifest part alone
+  // without a stat of each node's file: the manifest part alone
   const noFiles = { readText: () => undefined, readBytes: () => undefined, stat: () => undefined, list: () => undefined };
   t0 = performance.now();
   engine.readManifest(bytes, input.manifest, input.dbtRoot, noFiles);

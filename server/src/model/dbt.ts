@@ -35,7 +35,12 @@ export interface DbtNode {
   group?: string;
   /** unique ids this node depends on (`depends_on.nodes`) */
   dependsOn: string[];
-  /** ref()/source() calls found in the node's code, with ranges when known */
+  /**
+   * ref()/source() calls of the node's code, with where they are written
+   * when known. A manifest node's locations are places whose range is found
+   * in the file when first read (sources/dbt/places.ts): read them when
+   * needed, not all at once.
+   */
   refs: { target: DbtRefTarget; location?: Location }[];
   sources: { target: DbtSourceTarget; location?: Location }[];
   /** primary definition first (SQL file / YAML `- name:` entry), then e.g. the model's YAML entry */

@@ -4,10 +4,10 @@
  *
  * The manifest names each node's file but not where in it the node or its
  * calls are. Finding that means reading and scanning every model's SQL file
- * and every properties file: on a first open of a 10k-node project that was a
- * fifth of the index, and half again on top of the manifest read at 50k
- * nodes, for ranges a user looks at a few at a time (go-to-definition, a
- * hover, a diagnostic, a find-references list). So the reader records only
+ * and every properties file: on a first open that was a fifth of the index
+ * at 10k nodes and nearly a third at 50k, for ranges a user looks at a few
+ * at a time (go-to-definition, a hover, a diagnostic, a find-references
+ * list). So the reader records only
  * which file (it checks that the file exists, a stat the freshness check has
  * already made) and a place object that scans the file the first time its
  * range is read, then keeps the range.
@@ -28,8 +28,7 @@ import { firstContentRange, yamlSectionOf } from './locator';
 
 /** What one read of a file gives: kept for the files asked last, never the text itself. */
 interface FileLook {
-  /** false: missing, not a file, or over the size limit (its places are the file at 0:0) */
-  read: boolean;
+  /** 0:0 for a file missing, not a file, or over the size limit */
   firstContent: Range;
   /** properties files: the line scanner's index, or the full parser's when the scanner does not cover the file */
   fast?: FastYamlNames;
@@ -44,7 +43,7 @@ interface FileLook {
  * tens or hundreds of nodes, asked in whatever order the nodes come (a list
  * of every asset walks them all), so its look is kept far longer: a stream of
  * SQL files must not push it out (at 10k nodes, 250 properties files read
- * again and again made a walk of every place 3× slower than reading them once).
+ * again and again made a walk of every place 1.5× slower than reading them once).
  */
 const RECENT_CODE_FILES = 64;
 const RECENT_PROPERTIES_FILES = 1024;
@@ -83,8 +82,8 @@ export class PlaceFinder {
   private readLook(file: string): FileLook {
     const st = this.fs.stat(file);
     const text = st && st.isFile && st.size <= this.maxBytes ? this.fs.readText(file) : undefined;
-    if (text === undefined) return { read: false, firstContent: ZERO_RANGE };
-    const look: FileLook = { read: true, firstContent: this.shared(firstContentRange(text)) };
+    if (text === undefined) return { firstContent: ZERO_RANGE };
+    const look: FileLook = { firstContent: this.shared(firstContentRange(text)) };
     if (isYaml(file)) {
       // plain block YAML (nearly every dbt project) is answered by the line scanner at a fraction of the parser's cost
       look.fast = fastYamlNames(text);

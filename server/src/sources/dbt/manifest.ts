@@ -4,11 +4,11 @@ import type { FileSource } from '../fileSource';
 import type { DbtNode, DbtProjectFacts } from '../../model/dbt';
 import type { Diagnostic } from '../../model/diagnostic';
 import type { DbtRefTarget, DbtSourceTarget } from '../../model/reference';
-import type { Location, Range } from '../../model/location';
+import type { Location } from '../../model/location';
 import { ZERO_RANGE } from '../../model/location';
 import { jsonErrorOffset } from './jsonError';
 import { DbtFileLocator, yamlSectionOf } from './locator';
-import { CallPlace, EntryPlace, FilePlace, isPlace, PlaceFinder } from './places';
+import { CallPlace, EntryPlace, FilePlace, PlaceFinder } from './places';
 import { scanManifest, SCANNED_COLLECTIONS, type NodeTaker } from './manifestScan';
 import { parseDbtProjectYml } from './projectYml';
 import { projectDir } from './paths';
@@ -266,7 +266,6 @@ export function readParsedManifest(manifest: Json, manifestPath: string, project
     for (const [key, raw] of Object.entries(coll)) reader.add(c, key, raw);
   }
   const nodes = reader.nodes();
-  shareRanges(nodes);
   const facts: DbtProjectFacts = {
     root: projectRoot,
     name: projectName,
@@ -343,30 +342,6 @@ export function orShared<T>(list: T[]): T[] {
 export function orSharedObject(value: Json): Json {
   for (const _ in value) return value;
   return EMPTY_OBJECT;
-}
-
-/**
- * One object per distinct range: a large project's nodes hold tens of
- * thousands of ranges with a few thousand distinct values (every model file
- * starting with the same first line, say), at 120 bytes per range object.
- * Ranges are never mutated once read.
- */
-export function shareRanges(nodes: DbtNode[]): void {
-  const byValue = new Map<string, Range>();
-  const share = (loc: Location | undefined): void => {
-    // a place finds (and shares) its range when asked
-    if (!loc || isPlace(loc)) return;
-    const r = loc.range;
-    const key = `${r.start.line},${r.start.character},${r.end.line},${r.end.character}`;
-    const had = byValue.get(key);
-    if (had === undefined) byValue.set(key, r);
-    else if (had !== r) loc.range = had;
-  };
-  for (const n of nodes) {
-    for (const l of n.locations) share(l);
-    for (const c of n.refs) share(c.location);
-    for (const c of n.sources) share(c.location);
-  }
 }
 
 function toNode(key: string, raw: Json, locator: DbtFileLocator, finder: PlaceFinder, intern: (v: string) => string): DbtNode {

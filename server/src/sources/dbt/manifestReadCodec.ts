@@ -20,7 +20,7 @@ import { sep } from 'node:path';
 import { isInside, type FileSource } from '../fileSource';
 import { CallPlace, EntryPlace, FilePlace, PlaceFinder, placeKind } from './places';
 import { isPlainRelative } from './paths';
-import { orShared, orSharedObject, shareRanges, type ManifestReadResult } from './manifest';
+import { orShared, orSharedObject, type ManifestReadResult } from './manifest';
 
 /** Bumped whenever the encoding or what a read holds changes: older data is not decoded. */
 export const MANIFEST_READ_FORMAT = 2;
@@ -353,7 +353,6 @@ function decode(e: EncodedManifestRead, finder: PlaceFinder): KeptManifestRead |
     }
     return node;
   });
-  shareRanges(nodes);
   const files = new Map<string, string>();
   for (let i = 0; i + 1 < e.files.length; i += 2) files.set(s(e.files[i]), s(e.files[i + 1]));
   const f = e.facts;

@@ -213,16 +213,23 @@ export class FilePlace extends Place {
   }
 }
 
-/** A node's `- name:` entry in a properties file (a source's table, a model's properties, an exposure…). */
-export class EntryPlace extends Place {
+/** A place found from its node's fields (kept private, as the finder is). */
+abstract class NodePlace extends Place {
   readonly #node: DbtNode;
   constructor(file: string, finder: PlaceFinder, node: DbtNode) {
     super(file, finder);
     this.#node = node;
   }
 
+  protected get node(): DbtNode {
+    return this.#node;
+  }
+}
+
+/** A node's `- name:` entry in a properties file (a source's table, a model's properties, an exposure…). */
+export class EntryPlace extends NodePlace {
   protected find(): Range {
-    const n = this.#node;
+    const n = this.node;
     const section = yamlSectionOf(n.resourceType);
     if (!section) return ZERO_RANGE;
     if (section === 'sources') return this.finder.entry(this.file, 'sources', n.sourceName ?? '', n.name);
@@ -231,23 +238,12 @@ export class EntryPlace extends Place {
 }
 
 /** One ref() / source() call of a node, in the node's SQL file. */
-export class CallPlace extends Place {
-  readonly #node: DbtNode;
-  constructor(file: string, finder: PlaceFinder, node: DbtNode) {
-    super(file, finder);
-    this.#node = node;
-  }
-
+export class CallPlace extends NodePlace {
   protected find(): Range {
     // the node's calls are placed together: which text call is whose depends on the ones before it
-    this.finder.placeCalls(this.#node, this.file);
+    this.finder.placeCalls(this.node, this.file);
     return this.placed ? this.range : ZERO_RANGE;
   }
-}
-
-/** Whether a location is a place whose range is found when first read. */
-export function isPlace(l: Location): boolean {
-  return l instanceof Place;
 }
 
 /** Which kind of place, for the codec: the finder of a decoded read makes the same kind again. */

@@ -33,7 +33,8 @@ function positionAt(text, offset) {
 }
 
 /**
- * opts: { server, root, file, completions?: {max, budgetMs}, saves?: {max, budgetMs}, log, storagePath?, codeCacheDir?, firstAnswerOnly? }
+ * opts: { server, root, file, completions?: {max, budgetMs}, saves?: {max, budgetMs}, lists?, log, storagePath?, codeCacheDir?, firstAnswerOnly? }
+ * lists: after the saves, time the first list of every asset (assetLens/keys, workspace/symbol '').
  * codeCacheDir: passed as --code-cache=, as the VS Code client does (its global storage).
  * storagePath: the client's storage (where the server keeps its manifest read); firstAnswerOnly:
  * stop after the first answer (a reopened session).
@@ -77,7 +78,11 @@ export async function measureLsp(opts) {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'bench' }],
-      capabilities: { textDocument: { completion: { completionItem: { snippetSupport: false } }, publishDiagnostics: {} } },
+      // as VS Code declares them (it resolves a workspace symbol's range when one is picked)
+      capabilities: {
+        textDocument: { completion: { completionItem: { snippetSupport: false } }, publishDiagnostics: {} },
+        workspace: { symbol: { resolveSupport: { properties: ['location.range'] } } },
+      },
       ...(opts.storagePath ? { initializationOptions: { storagePath: opts.storagePath } } : {}),
     });
     out.initializeMs = performance.now() - t0;
@@ -152,6 +157,22 @@ export async function measureLsp(opts) {
     out.saveNewN = added.length;
     out.saveNewP50 = percentile(added, 50);
     out.saveNewP99 = percentile(added, 99);
+
+    // Lists of every asset, as the asset picker (assetLens/keys) and "Go to Symbol in Workspace" ask for them:
+    // the first of each after the index (a manifest node is placed in its file when its range is first needed).
+    if (opts.lists) {
+      let t = performance.now();
+      const keys = await conn.sendRequest('assetLens/keys', {});
+      out.keysMs = performance.now() - t;
+      out.keysN = keys?.length ?? 0;
+      t = performance.now();
+      await conn.sendRequest('assetLens/keys', {});
+      out.keysAgainMs = performance.now() - t;
+      t = performance.now();
+      const symbols = await conn.sendRequest('workspace/symbol', { query: '' });
+      out.symbolsMs = performance.now() - t;
+      out.symbolsN = symbols?.length ?? 0;
+    }
 
     await conn.sendRequest('shutdown');
     await conn.sendNotification('exit');

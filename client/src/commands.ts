@@ -5,7 +5,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { kindIcon, kindLabel } from './kinds';
 import type { LineageGraphPanel } from './lineageGraph';
 import { LineageTreeProvider } from './lineageTree';
-import { openLocation, OPEN_LOCATION_COMMAND } from './locations';
+import { openAsset, openLocation, OPEN_LOCATION_COMMAND } from './locations';
 import { SHOW_OUTPUT_COMMAND } from './statusBar';
 
 export const COMMANDS = {
@@ -93,7 +93,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       pick.onDidAccept(() => {
         const chosen = pick.selectedItems[0];
         pick.hide();
-        if (chosen) void openLocation(chosen.asset.location);
+        if (chosen) void openAsset((method, params) => ctx.client.sendRequest(method, params), chosen.asset);
       });
       pick.onDidHide(() => pick.dispose());
       pick.show();

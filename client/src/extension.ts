@@ -68,7 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AssetL
     treeDataProvider: lineageProvider,
     showCollapseAll: true,
   });
-  const graphPanel = new LineageGraphPanel((params) => send(GraphRequest, params) as never);
+  const graphPanel = new LineageGraphPanel((params) => send(GraphRequest, params) as never, send);
   context.subscriptions.push(lineageProvider, lineageView, graphPanel);
   // a re-index can change edges and partition problems: redraw what is shown
   onIndexed = () => {

@@ -3,7 +3,7 @@
 // no extra bundle, strict CSP). No vscode imports: unit-testable in Node.
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
-import type { GraphResult, WireLocation } from '../../server/src/lsp/protocol';
+import type { AssetLocation, GraphResult } from '../../server/src/lsp/protocol';
 
 export interface PositionedNode {
   key: string;
@@ -14,7 +14,7 @@ export interface PositionedNode {
   y: number;
   width: number;
   height: number;
-  location?: WireLocation;
+  location?: AssetLocation;
 }
 
 export interface PositionedEdge {

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { GraphParams, GraphResult } from '../../server/src/lsp/protocol';
 import { graphHtml } from './graphHtml';
 import { layoutGraph, type PositionedGraph } from './graphLayout';
-import { openLocation } from './locations';
+import { openAsset, type RequestSender } from './locations';
 
 export type GraphFetcher = (params: GraphParams) => Promise<GraphResult>;
 
@@ -14,7 +14,10 @@ export class LineageGraphPanel implements vscode.Disposable {
   /** What the panel currently draws (for tests). */
   current: PositionedGraph | undefined;
 
-  constructor(private readonly fetch: GraphFetcher) {}
+  constructor(
+    private readonly fetch: GraphFetcher,
+    private readonly send: RequestSender,
+  ) {}
 
   private lastParams: GraphParams | undefined;
 
@@ -42,7 +45,7 @@ export class LineageGraphPanel implements vscode.Disposable {
       this.panel.webview.onDidReceiveMessage((msg: { type?: string; key?: string }) => {
         if (msg?.type !== 'open' || typeof msg.key !== 'string') return;
         const node = this.current?.nodes.find((n) => n.key === msg.key);
-        void openLocation(node?.location);
+        if (node) void openAsset(this.send, node);
       });
     } else if (reveal) {
       this.panel.reveal(undefined, true);

@@ -23,9 +23,10 @@ import {
   type Location,
   type SymbolInformation,
   type TextEdit,
+  type WorkspaceSymbol,
 } from 'vscode-languageserver-protocol/node';
 import { copyExample, ensureBundle, positionOf, serverJs, TestClient, uriOf } from './harness';
-import type { AssetInfo, GraphResult, KeysResult, LineageTreeNode } from '../../server/src/lsp/protocol';
+import type { AssetInfo, GraphResult, KeysResult, LineageTreeNode, WireLocation } from '../../server/src/lsp/protocol';
 
 const FILE_CHANGED = 2;
 
@@ -64,7 +65,7 @@ describe('language server on examples/taxi', () => {
     assert.equal(caps.definitionProvider, true);
     assert.equal(caps.hoverProvider, true);
     assert.equal(caps.referencesProvider, true);
-    assert.equal(caps.workspaceSymbolProvider, true);
+    assert.deepEqual(caps.workspaceSymbolProvider, { resolveProvider: true });
     assert.equal(caps.documentSymbolProvider, true);
     assert.deepEqual(caps.codeLensProvider, { resolveProvider: false });
     assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix'] });
@@ -82,7 +83,7 @@ describe('language server on examples/taxi', () => {
 
   test('assetLens/supportedMethods lists the standard and custom methods', async () => {
     const methods = await client.conn.sendRequest<string[]>('assetLens/supportedMethods');
-    for (const m of ['textDocument/completion', 'textDocument/definition', 'textDocument/hover', 'workspace/symbol', 'assetLens/lineage', 'assetLens/keys', 'assetLens/graph', 'assetLens/reindex']) {
+    for (const m of ['textDocument/completion', 'textDocument/definition', 'textDocument/hover', 'workspace/symbol', 'assetLens/lineage', 'assetLens/keys', 'assetLens/location', 'assetLens/graph', 'assetLens/reindex']) {
       assert.ok(methods.includes(m), m);
     }
   });
@@ -98,6 +99,24 @@ describe('language server on examples/taxi', () => {
     assert.equal(byKey.get('daily_metrics')!.kind, 'dbt_model');
     assert.equal(byKey.get('daily_metrics')!.badge, 'daily ·90');
     assert.equal(byKey.get('daily_metrics')!.location!.uri, uriOf(join(root, 'analytics/models/marts/daily_metrics.sql')));
+  });
+
+  test('assetLens/keys lists files without ranges; assetLens/location gives the range of one', async () => {
+    const list = await client.conn.sendRequest<KeysResult>('assetLens/keys');
+    assert.ok(list.length > 5 && list.every((k) => k.location && !('range' in k.location)), JSON.stringify(list[0]));
+    const sql = join(root, 'analytics/models/marts/daily_metrics.sql');
+    const loc = await client.conn.sendRequest<WireLocation | null>('assetLens/location', { key: 'daily_metrics' });
+    const text = readFileSync(sql, 'utf8');
+    assert.equal(loc?.uri, uriOf(sql));
+    assert.deepEqual(loc?.range.start, positionOf(text, text.trimStart().slice(0, 10)), 'the first line of SQL');
+    const py = await client.conn.sendRequest<WireLocation | null>('assetLens/location', { key: 'taxi_trips' });
+    assert.equal(py?.uri, uriOf(join(root, 'defs/assets/trips.py')));
+    assert.ok(py!.range.start.line > 0);
+    assert.equal(await client.conn.sendRequest('assetLens/location', { key: 'no_such_asset' }), null);
+    await assert.rejects(client.conn.sendRequest('assetLens/location', { key: 3 }), /key must be a string/);
+    // workspaceSymbol/resolve fills in the range of a symbol listed without one
+    const resolved = await client.conn.sendRequest<WorkspaceSymbol>('workspaceSymbol/resolve', { name: 'daily_metrics', kind: 5, location: { uri: uriOf(sql) }, data: { key: 'daily_metrics' } });
+    assert.deepEqual(resolved.location, loc);
   });
 
   test('completion in deps=[ offers daily_metrics with a replace range over the typed text', async () => {

@@ -61,8 +61,12 @@ export function toLspDiagnostic(d: Diagnostic): lsp.Diagnostic {
   return out;
 }
 
-/** The client-facing description of one asset (lineage view, keys list, graph). */
-export function toAssetInfo(asset: Asset, now: number = Date.now()): AssetInfo {
+/**
+ * The client-facing description of one asset (lineage view, keys list, graph).
+ * `listed`: one of a list of every asset, so its file without the range and
+ * no description (see AssetLocation).
+ */
+export function toAssetInfo(asset: Asset, now: number = Date.now(), listed = false): AssetInfo {
   const info: AssetInfo = {
     key: asset.id,
     kind: asset.kind,
@@ -70,7 +74,8 @@ export function toAssetInfo(asset: Asset, now: number = Date.now()): AssetInfo {
     badge: partitionsBadge(asset.partitions, now),
   };
   if (asset.group) info.group = asset.group;
-  if (asset.description) info.description = asset.description;
-  if (asset.locations[0]) info.location = toWireLocation(asset.locations[0]);
+  if (asset.description && !listed) info.description = asset.description;
+  const loc = asset.locations[0];
+  if (loc) info.location = listed ? { uri: pathToUri(loc.file) } : toWireLocation(loc);
   return info;
 }

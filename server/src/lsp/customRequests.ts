@@ -5,8 +5,8 @@
 import type { Asset } from '../model/asset';
 import type { LineageNode } from '../model/graph';
 import { parseKeyPath, keyId } from '../model/keys';
-import { toAssetInfo } from './convert';
-import type { AssetInfo, GraphResult, KeysResult, LineageTreeNode } from './protocol';
+import { toAssetInfo, toWireLocation } from './convert';
+import type { AssetInfo, AssetLocationResult, GraphResult, KeysResult, LineageTreeNode } from './protocol';
 import type { IndexSnapshot } from './snapshot';
 
 /** Finds an asset by the user's key text: exact id first, then the "a/b" path form. */
@@ -37,12 +37,23 @@ export function lineageTree(s: IndexSnapshot, id: string, direction: 'up' | 'dow
   return convert(root, undefined);
 }
 
+/** Every asset, each with its file but not its range (AssetLocation): nothing is read to list them. */
 export function keysList(s: IndexSnapshot): KeysResult {
   const now = Date.now();
-  return s.graph.ids().map((id) => toAssetInfo(s.graph.get(id)!, now));
+  return s.graph.ids().map((id) => toAssetInfo(s.graph.get(id)!, now, true));
 }
 
-/** The neighbourhood of radius `depth` around `focus` in both directions, or the whole graph. */
+/** The range of one listed asset, when the user opens it. */
+export function assetLocation(s: IndexSnapshot, key: string): AssetLocationResult {
+  const loc = assetByKeyText(s, key)?.locations[0];
+  return loc ? toWireLocation(loc) : null;
+}
+
+/**
+ * The neighbourhood of radius `depth` around `focus` in both directions, or the
+ * whole graph. Its nodes are listed (file, no range): around a hub, or with no
+ * focus, they are thousands.
+ */
 export function neighbourhood(s: IndexSnapshot, focus: string | undefined, depth = 2): GraphResult {
   const now = Date.now();
   const ids = new Set<string>();
@@ -67,7 +78,7 @@ export function neighbourhood(s: IndexSnapshot, focus: string | undefined, depth
       }
     }
   }
-  const nodes: AssetInfo[] = [...ids].sort().map((id) => toAssetInfo(s.graph.get(id)!, now));
+  const nodes: AssetInfo[] = [...ids].sort().map((id) => toAssetInfo(s.graph.get(id)!, now, true));
   const edges: GraphResult['edges'] = [];
   for (const id of [...ids].sort()) {
     for (const e of s.graph.downstream(id)) {

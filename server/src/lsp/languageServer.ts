@@ -18,6 +18,7 @@ import {
   type InitializeParams,
   type InitializeResult,
   type WorkspaceFolder,
+  type WorkspaceSymbol,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isAbsolute } from 'node:path';
@@ -30,21 +31,23 @@ import { pathToUri, uriToPath } from './convert';
 import { definitionAt } from './definition';
 import { hoverAt } from './hover';
 import { referencesAt } from './references';
-import { documentSymbols, workspaceSymbols } from './symbols';
+import { documentSymbols, resolveWorkspaceSymbol, workspaceSymbols } from './symbols';
 import { codeLensesFor } from './codeLens';
 import { DiagnosticsPublisher } from './diagnostics';
 import { quickFixes } from './codeActions';
-import { assetByKeyText, keysList, lineageTree, neighbourhood } from './customRequests';
+import { assetByKeyText, assetLocation, keysList, lineageTree, neighbourhood } from './customRequests';
 import { readSettings, type TraceLevel } from './settings';
 import { targetAt } from './target';
 import type { IndexSnapshot } from './snapshot';
 import {
   GraphRequest,
   IndexStatusNotification,
+  AssetLocationRequest,
   KeysRequest,
   LineageRequest,
   ReindexRequest,
   SupportedMethodsRequest,
+  type AssetLocationParams,
   type GraphParams,
   type IndexStatus,
   type LineageParams,
@@ -78,6 +81,7 @@ export const SUPPORTED_METHODS = [
   '$/cancelRequest',
   LineageRequest,
   KeysRequest,
+  AssetLocationRequest,
   GraphRequest,
   ReindexRequest,
   SupportedMethodsRequest,
@@ -104,6 +108,8 @@ export function startLanguageServer(connection: Connection, startup: ServerStart
   let settings: Partial<WorkspaceSettings> = {};
   let trace: TraceLevel = 'off';
   let capabilities: ClientCapabilities = {};
+  /** The client fills in a workspace symbol's range when one is picked (workspaceSymbol/resolve). */
+  const resolvesSymbolRanges = () => capabilities.workspace?.symbol?.resolveSupport?.properties?.includes('location.range') === true;
   let workspace: AssetWorkspace | undefined;
   /** the client's storage for this workspace (initializationOptions.storagePath): manifest reads are kept there */
   let storagePath: string | undefined;
@@ -325,7 +331,7 @@ export function startLanguageServer(connection: Connection, startup: ServerStart
         definitionProvider: true,
         hoverProvider: true,
         referencesProvider: true,
-        workspaceSymbolProvider: true,
+        workspaceSymbolProvider: { resolveProvider: true },
         documentSymbolProvider: true,
         codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: ['quickfix'] },
@@ -535,8 +541,12 @@ export function startLanguageServer(connection: Connection, startup: ServerStart
     guard('workspace/symbol', async (params, token) => {
       const s = await settled();
       if (token.isCancellationRequested) throw new Cancelled();
-      return workspaceSymbols(s, params.query, token);
+      return workspaceSymbols(s, params.query, token, undefined, resolvesSymbolRanges());
     }),
+  );
+
+  connection.onWorkspaceSymbolResolve(
+    guard('workspaceSymbol/resolve', async (symbol: WorkspaceSymbol) => resolveWorkspaceSymbol(await settled(), symbol)),
   );
 
   connection.onDocumentSymbol(
@@ -575,6 +585,14 @@ export function startLanguageServer(connection: Connection, startup: ServerStart
   connection.onRequest(
     KeysRequest,
     guard('keys', async () => keysList(await settled())),
+  );
+
+  connection.onRequest(
+    AssetLocationRequest,
+    guard('location', async (params: AssetLocationParams) => {
+      if (typeof (params as { key?: unknown } | undefined)?.key !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'key must be a string');
+      return assetLocation(await settled(), params.key);
+    }),
   );
 
   connection.onRequest(

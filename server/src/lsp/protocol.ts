@@ -9,9 +9,25 @@ export interface PartitionsInfo {
   end: string | null;
 }
 
+export interface WireRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
 export interface WireLocation {
   uri: string;
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  range: WireRange;
+}
+
+/**
+ * Where an asset is defined. Lists of every asset (the key list, the whole
+ * graph) give the file only: a manifest node's range is found by reading its
+ * file, which for tens of thousands of assets takes seconds. The range is
+ * then asked for the one asset the user opens (AssetLocationRequest).
+ */
+export interface AssetLocation {
+  uri: string;
+  range?: WireRange;
 }
 
 export interface AssetInfo {
@@ -24,7 +40,7 @@ export interface AssetInfo {
   badge: string;
   group?: string;
   description?: string;
-  location?: WireLocation;
+  location?: AssetLocation;
 }
 
 export const LineageRequest = 'assetLens/lineage';
@@ -45,8 +61,17 @@ export interface LineageTreeNode extends AssetInfo {
 /** null when no asset is at the position / the key is unknown */
 export type LineageResult = LineageTreeNode | null;
 
+/** Every asset: key, kind, partitions badge, group and file (no range, no description). */
 export const KeysRequest = 'assetLens/keys';
 export type KeysResult = AssetInfo[];
+
+/** Where one asset is defined, range included (for an entry of a list of every asset). */
+export const AssetLocationRequest = 'assetLens/location';
+export interface AssetLocationParams {
+  key: string;
+}
+/** null when the key is unknown or the asset has no place in a file */
+export type AssetLocationResult = WireLocation | null;
 
 export const GraphRequest = 'assetLens/graph';
 export interface GraphParams {

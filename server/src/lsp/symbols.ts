@@ -3,7 +3,7 @@ import type * as lsp from 'vscode-languageserver';
 import type { Asset } from '../model/asset';
 import { kindLabel } from '../model/asset';
 import { partitionsBadge } from '../model/partitions';
-import { toLspLocation, toLspRange } from './convert';
+import { pathToUri, toLspLocation, toLspRange } from './convert';
 import { definitionSites, type IndexSnapshot } from './snapshot';
 import type { Cancellable } from './references';
 
@@ -40,7 +40,14 @@ export function fuzzyScore(query: string, candidate: string): number | null {
   return score - candidate.length * 0.01;
 }
 
-export function workspaceSymbols(s: IndexSnapshot, query: string, token?: Cancellable, limit = 500): lsp.SymbolInformation[] | null {
+/**
+ * The best `limit` matches of `query` among every asset key. With `lazyRanges`
+ * (a client that resolves `location.range`, as VS Code does) each symbol
+ * carries its file only and `resolveWorkspaceSymbol` finds the range of the
+ * one the user picks: ranging every match would place up to `limit` manifest
+ * nodes in their files for a list the user reads a few lines of.
+ */
+export function workspaceSymbols(s: IndexSnapshot, query: string, token?: Cancellable, limit = 500, lazyRanges = false): lsp.SymbolInformation[] | lsp.WorkspaceSymbol[] | null {
   if (token?.isCancellationRequested) return null;
   const scored: { a: Asset; score: number }[] = [];
   let n = 0;
@@ -50,12 +57,19 @@ export function workspaceSymbols(s: IndexSnapshot, query: string, token?: Cancel
     if (score !== null && a.locations.length) scored.push({ a, score });
   }
   scored.sort((x, y) => y.score - x.score || x.a.id.localeCompare(y.a.id));
-  return scored.slice(0, limit).map(({ a }) => ({
-    name: a.id,
-    kind: symbolKind(a),
-    location: toLspLocation(a.locations[0]),
-    containerName: [kindLabel(a.kind), partitionsBadge(a.partitions)].filter(Boolean).join(' · '),
-  }));
+  const best = scored.slice(0, limit);
+  const containerName = (a: Asset) => [kindLabel(a.kind), partitionsBadge(a.partitions)].filter(Boolean).join(' · ');
+  if (lazyRanges) {
+    return best.map(({ a }) => ({ name: a.id, kind: symbolKind(a), location: { uri: pathToUri(a.locations[0].file) }, containerName: containerName(a), data: { key: a.id } }));
+  }
+  return best.map(({ a }) => ({ name: a.id, kind: symbolKind(a), location: toLspLocation(a.locations[0]), containerName: containerName(a) }));
+}
+
+/** `workspaceSymbol/resolve`: the range of a symbol given without one. Unchanged when its asset is gone. */
+export function resolveWorkspaceSymbol(s: IndexSnapshot, symbol: lsp.WorkspaceSymbol): lsp.WorkspaceSymbol {
+  const key = (symbol.data as { key?: unknown } | undefined)?.key;
+  const loc = typeof key === 'string' ? s.graph.get(key)?.locations[0] : undefined;
+  return loc ? { ...symbol, location: toLspLocation(loc) } : symbol;
 }
 
 export function documentSymbols(s: IndexSnapshot, file: string): lsp.DocumentSymbol[] {

@@ -186,6 +186,28 @@ suite('Asset Lens in VS Code', () => {
     await vscode.commands.executeCommand('assetLens.showOutput');
   });
 
+  test('the asset picker opens the chosen asset where it is defined (the list has files, the range is asked for then)', async () => {
+    const listed = await api.listKeys();
+    assert.ok(listed.length > 5 && listed.every((k) => k.location && !('range' in k.location)), 'the list gives each asset its file only');
+    const keys = (await vscode.commands.executeCommand<string[]>('assetLens.listKeys')) ?? [];
+    // the first key, in the picker's order, defined below the first line of its file
+    type Loc = { uri: string; range: { start: { line: number; character: number } } };
+    let index = -1;
+    let want: Loc | null = null;
+    for (let i = 0; i < keys.length && index < 0; i++) {
+      const loc = await api.client.sendRequest<Loc | null>('assetLens/location', { key: keys[i] });
+      if (loc && loc.range.start.line > 0) [index, want] = [i, loc];
+    }
+    assert.ok(want && index > 0, `an asset after the first is defined below line 1: ${keys.join(', ')}`);
+    const file = vscode.Uri.parse(want.uri).fsPath;
+    for (let i = 0; i < index; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await waitFor(`${keys[index]} to open at line ${want.range.start.line + 1} of ${file}`, () => {
+      const e = vscode.window.activeTextEditor;
+      return e && e.document.uri.fsPath === file && e.selection.active.line === want.range.start.line ? true : undefined;
+    }, 10_000);
+  });
+
   test('a partition mismatch marks the lineage edge with a warning', async function () {
     this.timeout(120_000);
     assertIsCopy(root);

@@ -16,9 +16,9 @@ export interface Api {
   };
   graphPanel: { current?: { nodes: { key: string }[]; edges: { from: string; to: string }[] } };
   statusBar: { item: vscode.StatusBarItem };
-  listKeys(): Promise<{ key: string; kind: string; badge: string }[]>;
+  listKeys(): Promise<{ key: string; kind: string; badge: string; location?: { uri: string; range?: unknown } }[]>;
   /** vscode-languageclient's LanguageClient; its server child process is private API, read in one test */
-  client: { isRunning(): boolean };
+  client: { isRunning(): boolean; sendRequest<R>(method: string, params: unknown): Promise<R> };
   storagePath: string | undefined;
   /** the last lines of the "Asset Lens" output */
   outputLines(): string[];

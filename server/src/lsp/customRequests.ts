@@ -5,7 +5,7 @@
 import type { Asset } from '../model/asset';
 import type { LineageNode } from '../model/graph';
 import { parseKeyPath, keyId } from '../model/keys';
-import { toAssetInfo, toWireLocation } from './convert';
+import { toAssetInfo, toListedAssetInfos, toWireLocation } from './convert';
 import type { AssetInfo, AssetLocationResult, GraphResult, KeysResult, LineageTreeNode } from './protocol';
 import type { IndexSnapshot } from './snapshot';
 
@@ -39,8 +39,7 @@ export function lineageTree(s: IndexSnapshot, id: string, direction: 'up' | 'dow
 
 /** Every asset, each with its file but not its range (AssetLocation): nothing is read to list them. */
 export function keysList(s: IndexSnapshot): KeysResult {
-  const now = Date.now();
-  return s.graph.ids().map((id) => toAssetInfo(s.graph.get(id)!, now, true));
+  return toListedAssetInfos(s.graph.ids().map((id) => s.graph.get(id)!));
 }
 
 /** The range of one listed asset, when the user opens it. */
@@ -78,7 +77,7 @@ export function neighbourhood(s: IndexSnapshot, focus: string | undefined, depth
       }
     }
   }
-  const nodes: AssetInfo[] = [...ids].sort().map((id) => toAssetInfo(s.graph.get(id)!, now, true));
+  const nodes: AssetInfo[] = toListedAssetInfos([...ids].sort().map((id) => s.graph.get(id)!), now);
   const edges: GraphResult['edges'] = [];
   for (const id of [...ids].sort()) {
     for (const e of s.graph.downstream(id)) {

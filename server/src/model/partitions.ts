@@ -190,7 +190,11 @@ export function summarizePartitions(def: PartitionsDef | undefined, now: number 
 
 /** Short badge: "monthly ·3", "daily ·90", "static ·4". */
 export function partitionsBadge(def: PartitionsDef | undefined, now: number = Date.now()): string {
-  const s = summarizePartitions(def, now);
+  return badgeOf(summarizePartitions(def, now));
+}
+
+/** The badge of a summary already made ("daily ·90", "" when unpartitioned). */
+export function badgeOf(s: PartitionsSummary | null): string {
   if (!s) return '';
   return s.count === null ? s.type : `${s.type} ·${s.count}`;
 }

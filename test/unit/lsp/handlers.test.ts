@@ -14,6 +14,7 @@ import { lineageTree, neighbourhood, keysList } from '../../../server/src/lsp/cu
 import { codeLensesFor } from '../../../server/src/lsp/codeLens';
 import { quickFixes, replacementEdits } from '../../../server/src/lsp/codeActions';
 import { pathToUri, uriToPath, toLspDiagnostic } from '../../../server/src/lsp/convert';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = '/ws';
 const PY = '/ws/defs/metrics.py';
@@ -297,4 +298,23 @@ test('with more keys than one answer holds, completion sends the best matches of
   // a small index still gets every key, unfiltered
   const small = completionsAt({ snapshot: snapshot(), file: PY, text, language: 'python', position: { line: 1, character: 22 }, roots: [ROOT] })!;
   assert.equal(small.isIncomplete, false);
+});
+
+test('pathToUri is pathToFileURL, plain paths included', () => {
+  const paths = [
+    '/ws/analytics/models/daily_metrics.sql',
+    '/a/b-c_d.e~f/g.py',
+    '/a//b.sql',
+    '/a/./b.sql',
+    '/a/../b.sql',
+    '/a/b/..',
+    '/a/b/.',
+    '/a/b/',
+    '/a/.hidden/..x/x../b.sql',
+    '/',
+    '/a b/c#d?e%f.sql',
+    '/ü/ñ.py',
+    '/a\\b',
+  ];
+  for (const p of paths) assert.equal(pathToUri(p), pathToFileURL(p).href, p);
 });

@@ -65,9 +65,9 @@ export function workspaceSymbols(s: IndexSnapshot, query: string, token?: Cancel
   return best.map(({ a }) => ({ name: a.id, kind: symbolKind(a), location: toLspLocation(a.locations[0]), containerName: containerName(a) }));
 }
 
-/** `workspaceSymbol/resolve`: the range of a symbol given without one. Unchanged when its asset is gone. */
+/** `workspaceSymbol/resolve`: the range of a symbol given without one. Unchanged when its asset is gone (or it is not ours). */
 export function resolveWorkspaceSymbol(s: IndexSnapshot, symbol: lsp.WorkspaceSymbol): lsp.WorkspaceSymbol {
-  const key = (symbol.data as { key?: unknown } | undefined)?.key;
+  const key = (symbol?.data as { key?: unknown } | undefined)?.key;
   const loc = typeof key === 'string' ? s.graph.get(key)?.locations[0] : undefined;
   return loc ? { ...symbol, location: toLspLocation(loc) } : symbol;
 }

@@ -140,7 +140,7 @@ export async function runUserChecks({ page, workspace, shots, record }) {
     await page.locator('.tabs-container .tab', { hasText: 'stg_trips.sql' }).first().waitFor({ timeout: 20_000 });
   }, page, shots);
 
-  await check('List asset keys picks a key and opens its definition', record, async () => {
+  await check('List asset keys picks a key and opens it at its definition', record, async () => {
     // A quick pick closes when focus leaves it, and the editor opened by the
     // previous check can still take focus late: once in CI the list closed
     // between showing its rows and typing. Up to three tries; a broken
@@ -159,6 +159,9 @@ export async function runUserChecks({ page, workspace, shots, record }) {
         await page.screenshot({ path: join(shots, '05b-list-keys.png') });
         await row.click();
         await page.locator('.tabs-container .tab.active', { hasText: 'metrics.py' }).first().waitFor({ timeout: 20_000 });
+        // the list gives the file only; the cursor lands on the definition the server then gives
+        const { line } = lineColAfter(workspace, METRICS, /def manhattan_stats/);
+        await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col `) }).first().waitFor({ timeout: 10_000 });
         if (attempt > 0) console.log(`[e2e] List asset keys: passed on try ${attempt + 1} (${String(lastError?.message ?? lastError).split('\n')[0]})`);
         return;
       } catch (err) {

@@ -19,11 +19,22 @@ function lineColAfter(workspace, rel, re) {
 }
 
 async function quickInput(page, opener, text) {
-  await page.keyboard.press(opener);
   const input = page.locator('.quick-input-widget input[type="text"]');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(text);
-  return input;
+  // A key pressed while focus is still in a webview or a view that took it late
+  // (a redraw after a re-index) opens nothing: once in CI, F1 / Ctrl+G went
+  // unanswered for 15 s. Focus the editors and press again, up to three times.
+  // The same when the input closes as the text is typed (focus taken after it opened).
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 0) await focusMainEditors(page);
+    await page.keyboard.press(opener);
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(text, { timeout: 5_000 });
+      return input;
+    } catch (err) {
+      if (attempt === 2) throw err;
+    }
+  }
 }
 
 /** Moves keyboard focus to the first editor group (out of a webview iframe, say). */

@@ -541,7 +541,7 @@ export function startLanguageServer(connection: Connection, startup: ServerStart
     guard('workspace/symbol', async (params, token) => {
       const s = await settled();
       if (token.isCancellationRequested) throw new Cancelled();
-      return workspaceSymbols(s, params.query, token, undefined, resolvesSymbolRanges());
+      return workspaceSymbols(s, params.query, token, { lazyRanges: resolvesSymbolRanges() });
     }),
   );
 

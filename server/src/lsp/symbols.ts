@@ -47,7 +47,12 @@ export function fuzzyScore(query: string, candidate: string): number | null {
  * one the user picks: ranging every match would place up to `limit` manifest
  * nodes in their files for a list the user reads a few lines of.
  */
-export function workspaceSymbols(s: IndexSnapshot, query: string, token?: Cancellable, limit = 500, lazyRanges = false): lsp.SymbolInformation[] | lsp.WorkspaceSymbol[] | null {
+export function workspaceSymbols(
+  s: IndexSnapshot,
+  query: string,
+  token?: Cancellable,
+  { limit = 500, lazyRanges = false }: { limit?: number; lazyRanges?: boolean } = {},
+): lsp.SymbolInformation[] | lsp.WorkspaceSymbol[] | null {
   if (token?.isCancellationRequested) return null;
   const scored: { a: Asset; score: number }[] = [];
   let n = 0;

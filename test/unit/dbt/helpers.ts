@@ -29,18 +29,23 @@ export function allManifests(): string[] {
 export class MemoryFileSource implements FileSource {
   readonly files = new Map<string, { bytes: Uint8Array; mtimeMs: number }>();
   reads = 0;
+  /** reads per path */
+  readonly readsOf = new Map<string, number>();
+
+  readCount(p: string): number {
+    return this.readsOf.get(p) ?? 0;
+  }
 
   set(file: string, content: string | Uint8Array, mtimeMs = 1000): this {
     this.files.set(file, { bytes: typeof content === 'string' ? Buffer.from(content, 'utf8') : content, mtimeMs });
     return this;
   }
   readText(p: string): string | undefined {
-    const f = this.files.get(p);
-    if (!f) return undefined;
-    this.reads++;
-    return Buffer.from(f.bytes).toString('utf8');
+    const bytes = this.readBytes(p);
+    return bytes && Buffer.from(bytes).toString('utf8');
   }
   readBytes(p: string): Uint8Array | undefined {
+    this.readsOf.set(p, this.readCount(p) + 1);
     const f = this.files.get(p);
     if (f) this.reads++;
     return f?.bytes;

@@ -32,24 +32,12 @@ function manifestJson(checksums: Record<string, string> = {}): string {
   });
 }
 
-/** Counts reads per path, and can serve a file as an editor overlay (same size and mtime, other text). */
+/** Can serve a file as an editor overlay (same size and mtime, other text). */
 class CountingSource extends MemoryFileSource {
-  readonly readsOf = new Map<string, number>();
   readonly overlays = new Set<string>();
-  override readText(p: string): string | undefined {
-    this.readsOf.set(p, (this.readsOf.get(p) ?? 0) + 1);
-    return super.readText(p);
-  }
-  override readBytes(p: string): Uint8Array | undefined {
-    this.readsOf.set(p, (this.readsOf.get(p) ?? 0) + 1);
-    return super.readBytes(p);
-  }
   override stat(p: string): FileStat | undefined {
     const st = super.stat(p);
     return st && this.overlays.has(p) ? { ...st, isOverlay: true } : st;
-  }
-  readCount(p: string): number {
-    return this.readsOf.get(p) ?? 0;
   }
 }
 

@@ -17,29 +17,17 @@ const ROOT = '/w/shop';
 const MODELS = 40;
 const SCHEMA = `${ROOT}/models/schema.yml`;
 
-/** Counts the reads of each path. */
-class CountingSource extends MemoryFileSource {
-  readonly readsOf = new Map<string, number>();
-  override readText(p: string): string | undefined {
-    this.readsOf.set(p, (this.readsOf.get(p) ?? 0) + 1);
-    return super.readText(p);
-  }
-  override readBytes(p: string): Uint8Array | undefined {
-    this.readsOf.set(p, (this.readsOf.get(p) ?? 0) + 1);
-    return super.readBytes(p);
-  }
-  /** reads of project files (everything but the manifest and dbt_project.yml) */
-  projectReads(): number {
-    let n = 0;
-    for (const [p, c] of this.readsOf) if (p.endsWith('.sql') || p === SCHEMA) n += c;
-    return n;
-  }
+/** Reads of project files (everything but the manifest and dbt_project.yml). */
+function projectReads(fs: MemoryFileSource): number {
+  let n = 0;
+  for (const [p, c] of fs.readsOf) if (p.endsWith('.sql') || p === SCHEMA) n += c;
+  return n;
 }
 
-function shop(): CountingSource {
+function shop(): MemoryFileSource {
   const name = (i: number) => `m${String(i).padStart(2, '0')}`;
   const nodes: Record<string, unknown> = {};
-  const fs = new CountingSource();
+  const fs = new MemoryFileSource();
   for (let i = 0; i < MODELS; i++) {
     const deps = i ? [name(i - 1)] : [];
     nodes[`model.shop.${name(i)}`] = {
@@ -82,7 +70,7 @@ function shop(): CountingSource {
   return fs;
 }
 
-async function indexed(): Promise<{ fs: CountingSource; s: IndexSnapshot }> {
+async function indexed(): Promise<{ fs: MemoryFileSource; s: IndexSnapshot }> {
   const fs = shop();
   const { facts, diagnostics } = await loadDbtProject(ROOT, fs);
   assert.equal(facts.origin, 'manifest');
@@ -92,15 +80,15 @@ async function indexed(): Promise<{ fs: CountingSource; s: IndexSnapshot }> {
 
 test('the key list, the whole graph and workspace symbols read no project file; the range of the one asset opened is found then', async () => {
   const { fs, s } = await indexed();
-  assert.equal(fs.projectReads(), 0, 'indexing a manifest reads no model file');
+  assert.equal(projectReads(fs), 0, 'indexing a manifest reads no model file');
 
   const keys = keysList(s);
   assert.equal(keys.length, MODELS + 1);
   const graph = neighbourhood(s, undefined);
   assert.equal(graph.nodes.length, MODELS + 1);
-  const symbols = workspaceSymbols(s, '', undefined, 500, true) as WorkspaceSymbol[];
+  const symbols = workspaceSymbols(s, '', undefined, { lazyRanges: true }) as WorkspaceSymbol[];
   assert.equal(symbols.length, MODELS + 1);
-  assert.equal(fs.projectReads(), 0, 'listing every asset reads nothing');
+  assert.equal(projectReads(fs), 0, 'listing every asset reads nothing');
 
   // each entry: its file, no range, no description
   const m07 = keys.find((k) => k.key === 'm07')!;
@@ -118,7 +106,7 @@ test('the key list, the whole graph and workspace symbols read no project file; 
   const resolved = resolveWorkspaceSymbol(s, orders);
   assert.equal(resolved.location.uri, pathToUri(SCHEMA));
   assert.equal((resolved.location as { range: { start: { line: number } } }).range.start.line, 5, 'the `- name: orders` entry');
-  assert.equal(fs.projectReads(), 2);
+  assert.equal(projectReads(fs), 2);
   assert.deepEqual([...fs.readsOf.keys()].filter((p) => p.endsWith('.sql') || p === SCHEMA).sort(), [`${ROOT}/models/m07.sql`, SCHEMA]);
 
   // a key that is gone (the index changed since the list): no location, the symbol unchanged
@@ -129,8 +117,8 @@ test('the key list, the whole graph and workspace symbols read no project file; 
 
 test('a client that cannot resolve symbol ranges gets them in the list, which reads the files of the symbols listed', async () => {
   const { fs, s } = await indexed();
-  const symbols = workspaceSymbols(s, 'm0', undefined, 500, false)!;
+  const symbols = workspaceSymbols(s, 'm0')!;
   assert.ok(symbols.length > 1 && symbols.length < MODELS, `${symbols.length} symbols`);
   for (const x of symbols) assert.ok('range' in x.location, x.name);
-  assert.equal(fs.projectReads(), symbols.length);
+  assert.equal(projectReads(fs), symbols.length);
 });

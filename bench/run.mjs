@@ -176,7 +176,7 @@ const withReopen = (label, input) => {
 };
 for (const r of real) {
   log(`real manifest ${r.name}`);
-  manifestRows.push({ label: `real: ${r.name}`, real: true, ...withReopen(r.name, { root: r.dir, dbtRoot: r.dir, manifest: r.manifest, warmRepeats: 5, noCacheRow: true }) });
+  manifestRows.push({ label: `real: ${r.name}`, real: true, ...withReopen(r.name, { root: r.dir, dbtRoot: r.dir, manifest: r.manifest, warmRepeats: 5, noCacheRow: true, ratioRepeats: 3 }) });
 }
 for (const n of scales) {
   const w = ws[n];
@@ -184,7 +184,7 @@ for (const n of scales) {
   manifestRows.push({
     label: `synthetic dbt ${n / 1000}k nodes`,
     nodes: n,
-    ...withReopen(`synthetic-${n}`, { root: w.dbt.dir, dbtRoot: w.dbt.dir, manifest: w.dbt.manifest, changeFile: w.dbt.sampleModelFile, warmRepeats: n <= 1000 ? 3 : 0, ratioRepeats: n >= 10000 ? 3 : 0, noCacheRow: n <= 1000 }),
+    ...withReopen(`synthetic-${n}`, { root: w.dbt.dir, dbtRoot: w.dbt.dir, manifest: w.dbt.manifest, changeFile: w.dbt.sampleModelFile, warmRepeats: n <= 1000 ? 3 : 0, ratioRepeats: 5, noCacheRow: n <= 1000 }),
   });
 }
 
@@ -361,11 +361,14 @@ const spread = (xs) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return `${median(sorted).toFixed(2)}× (median of ${xs.length} fresh processes: ${sorted[0].toFixed(2)}–${sorted[sorted.length - 1].toFixed(2)}×)`;
 };
-const worstIndexRatio = Math.max(...manifestRows.map((r) => r.coldIndexMs / r.jsonParseMs));
+// a row measured in several fresh processes counts by its median (single runs of a 1 ms JSON.parse swing by half)
+const firstRatio = (r) => (r.firstRatios ? median(r.firstRatios) : r.coldIndexMs / r.jsonParseMs);
+const worstFirst = manifestRows.reduce((w, r) => (!w || firstRatio(r) > firstRatio(w) ? r : w), undefined);
+const worstIndexRatio = firstRatio(worstFirst);
 const noCacheRows = manifestRows.filter((r) => r.noCacheIndexMs !== undefined);
 const worstNoCache = Math.max(...noCacheRows.map((r) => r.noCacheIndexMs / r.noCacheJsonParseMs));
 const reopened = manifestRows.filter((r) => r.reopenIndexMs !== undefined && !r.origins?.includes('files'));
-const reopenRatio = (r) => r.reopenIndexMs / r.reopenJsonParseMs;
+const reopenRatio = (r) => (r.reopenRatios ? median(r.reopenRatios) : r.reopenIndexMs / r.reopenJsonParseMs);
 const worstReopen = reopened.reduce((w, r) => (!w || reopenRatio(r) > reopenRatio(w) ? r : w), undefined);
 const reopenAtSize = (minBytes) => reopened.filter((r) => r.manifestBytes >= minBytes);
 // an index of a thousand nodes or more holds something: zero or less means the drop did not free it (a measurement fault, not a pass)
@@ -391,7 +394,7 @@ const growthKeys = [
 const growths = growthKeys.map(([label, rows, key]) => [label, growth(rows, key)]).filter(([, g]) => !Number.isNaN(g));
 const superlinear = growths.filter(([, g]) => g > 1.5);
 const targetRows = [
-  ['cold index ≤ 1.0× JSON.parse (every manifest), first open', `worst ${worstIndexRatio.toFixed(1)}×; synthetic ${synth.map((r) => `${r.nodes / 1000}k ${spread(r.firstRatios) ?? `${(r.coldIndexMs / r.jsonParseMs).toFixed(2)}×`}`).join(', ')}`, ok(worstIndexRatio <= 1)],
+  ['cold index ≤ 1.0× JSON.parse (every manifest), first open', `worst ${worstIndexRatio.toFixed(1)}× (${worstFirst.label.replace('real: ', 'real ')}, ${(worstFirst.manifestBytes / 1024 / 1024).toFixed(1)} MiB; medians of fresh processes); synthetic ${synth.map((r) => `${r.nodes / 1000}k ${spread(r.firstRatios) ?? `${(r.coldIndexMs / r.jsonParseMs).toFixed(2)}×`}`).join(', ')}`, ok(worstIndexRatio <= 1)],
   [
     'the same, on the first start after install (no code cache yet)',
     `worst ${worstNoCache.toFixed(1)}×; ${noCacheRows.map((r) => `${r.label.replace('synthetic dbt ', '').replace('real: ', '')} ${f0(r.noCacheIndexMs)} ms (${f0(r.coldIndexMs)} with the cache)`).filter((_, i, a) => i < 3 || i === a.length - 1).join(', ')}`,
@@ -443,7 +446,7 @@ const report = [
     mRows,
   ),
   '',
-  '¹ the manifest was over the reader\'s 20 MB limit, so the index was built from the project files (SQL/YAML) instead.',
+  '¹ the manifest was not used (a schema older than v4, which the reader does not read), so the index was built from the project files (SQL/YAML) instead.',
   '² `loadDbtProject` with the size limit lifted: the manifest path itself (the read + node translation + which file each node is in; where in the file is found when first asked, server/src/sources/dbt/places.ts).',
   '³ one model `.sql` file edited, then `filesChanged([file])`.',
   '⁴ `readManifest` with a file source that has no files: the manifest part without the stat of each node\'s file.',

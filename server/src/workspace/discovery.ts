@@ -38,6 +38,12 @@ export interface DiscoveredFiles {
 
 export type FileRole = 'python' | 'typescript' | 'componentYaml' | 'dbtProjectFile' | 'manifest' | 'other';
 
+/** A glob matcher compiled when first used: a dbt-only workspace never compiles the Python and TypeScript globs. */
+function lazyMatcher(globs: string | string[]): (p: string) => boolean {
+  let match: ((p: string) => boolean) | undefined;
+  return (p) => (match ??= picomatch(globs, { dot: true }))(p);
+}
+
 export class FileClassifier {
   private readonly py: (p: string) => boolean;
   private readonly pyEx: (p: string) => boolean;
@@ -45,11 +51,10 @@ export class FileClassifier {
   private readonly tsEx: (p: string) => boolean;
 
   constructor(settings: WorkspaceSettings) {
-    const opts = { dot: true };
-    this.py = picomatch(settings.pythonInclude, opts);
-    this.pyEx = picomatch(settings.pythonExclude, opts);
-    this.ts = picomatch(settings.typescriptInclude, opts);
-    this.tsEx = picomatch(settings.typescriptExclude, opts);
+    this.py = lazyMatcher(settings.pythonInclude);
+    this.pyEx = lazyMatcher(settings.pythonExclude);
+    this.ts = lazyMatcher(settings.typescriptInclude);
+    this.tsEx = lazyMatcher(settings.typescriptExclude);
   }
 
   /** `rel` is relative to a workspace root, with "/" separators. */

@@ -363,13 +363,15 @@ const spread = (xs) => {
 };
 // a row measured in several fresh processes counts by its median (single runs of a 1 ms JSON.parse swing by half)
 const firstRatio = (r) => (r.firstRatios ? median(r.firstRatios) : r.coldIndexMs / r.jsonParseMs);
-const worstFirst = manifestRows.reduce((w, r) => (!w || firstRatio(r) > firstRatio(w) ? r : w), undefined);
+/** the row whose `ratio` is highest (undefined for no rows) */
+const worstBy = (rows, ratio) => rows.reduce((w, r) => (!w || ratio(r) > ratio(w) ? r : w), undefined);
+const worstFirst = worstBy(manifestRows, firstRatio);
 const worstIndexRatio = firstRatio(worstFirst);
 const noCacheRows = manifestRows.filter((r) => r.noCacheIndexMs !== undefined);
 const worstNoCache = Math.max(...noCacheRows.map((r) => r.noCacheIndexMs / r.noCacheJsonParseMs));
 const reopened = manifestRows.filter((r) => r.reopenIndexMs !== undefined && !r.origins?.includes('files'));
 const reopenRatio = (r) => (r.reopenRatios ? median(r.reopenRatios) : r.reopenIndexMs / r.reopenJsonParseMs);
-const worstReopen = reopened.reduce((w, r) => (!w || reopenRatio(r) > reopenRatio(w) ? r : w), undefined);
+const worstReopen = worstBy(reopened, reopenRatio);
 const reopenAtSize = (minBytes) => reopened.filter((r) => r.manifestBytes >= minBytes);
 // an index of a thousand nodes or more holds something: zero or less means the drop did not free it (a measurement fault, not a pass)
 const memUnmeasured = synth.filter((r) => !(r.retainedHeap > 0) || !(r.reopenRetainedHeap > 0)).map((r) => `${r.nodes / 1000}k`);

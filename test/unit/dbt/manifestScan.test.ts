@@ -109,6 +109,37 @@ test('keeps escapes, unicode and nested picks exactly; skips what is not read', 
   }
 });
 
+test('small kept values decoded in place equal JSON.parse, odd ones included', () => {
+  // each value below is a node's `meta` (kept whole): the in-place decoder takes the plain ones and hands the rest to JSON.parse
+  const metas = [
+    '{}',
+    '[]',
+    '{"a": [true, false, null, "s", [], {}], "b": {"c": {"d": ["e"]}}}',
+    '{"__proto__": {"x": "1"}, "y": "z"}',
+    '{"a": 1, "a": "later", "2": "two", "1": "one"}',
+    '{"n": [1, -2.5e3, "x"]}',
+    '{"esc": "a\\"b", "u": "\\u00e9", "raw": "\u00e9\ud83d\ude00"}',
+    '[[[[[[[[[[[[["deep"]]]]]]]]]]]]]',
+    '{ "spaced" :\t[ "a" ,\r\n"b" ] , "t" : true }',
+    'null',
+    'true',
+    '"plain"',
+  ];
+  for (const meta of metas) {
+    const text = `{"metadata": {}, "nodes": {"m": {"name": "m", "meta": ${meta}, "fqn": ["p", "m"], "tags": ["a","b"]}}}`;
+    const scanned = scanManifest(Buffer.from(text, 'utf8'));
+    assert.deepStrictEqual(scanned, expected(text), meta);
+    const got = ((scanned!.nodes as Json).m as Json).meta;
+    // an own "__proto__" key, as JSON.parse makes it (an assignment would set the prototype instead)
+    if (meta.includes('__proto__')) assert.equal(Object.getPrototypeOf(got), Object.prototype, meta);
+    if (meta.includes('__proto__')) assert.ok(Object.prototype.hasOwnProperty.call(got, '__proto__'), meta);
+  }
+  for (const bad of ['[nul]', '[truex]', '{"a" "b"}', '["a",]', '{"a": tru}', '[1 2]']) {
+    const text = `{"metadata": {}, "nodes": {"m": {"name": "m", "meta": ${bad}}}}`;
+    assert.equal(scanManifest(Buffer.from(text, 'utf8')), undefined, `accepted meta ${bad}`);
+  }
+});
+
 test('an escaped key that spells a kept field is still kept', () => {
   const text = '{"nodes": {"m": {"n\\u0061me": "a", "unique_id": "m"}}}';
   assert.deepStrictEqual(scanManifest(Buffer.from(text)), { nodes: { m: { name: 'a', unique_id: 'm' } } });

@@ -57,6 +57,9 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
+const NULL_BYTES = Buffer.from('null');
+const TRUE_BYTES = Buffer.from('true');
+const FALSE_BYTES = Buffer.from('false');
 
 /** Field names as bytes, bucketed by length, so a key is matched without decoding it. */
 class FieldSet {
@@ -214,8 +217,74 @@ class Scanner {
       if (!escaped) return this.buf.toString('utf8', start + 1, this.pos - 1);
       return JSON.parse(this.buf.toString('utf8', start, this.pos));
     }
+    const plain = this.plainValue(0);
+    if (plain !== undefined) return plain;
+    this.pos = start;
     this.skipValue();
     return JSON.parse(this.buf.toString('utf8', start, this.pos));
+  }
+
+  /**
+   * The small values the reader keeps (fqn, tags, depends_on ids, refs,
+   * checksum, empty meta), decoded in place: decoding the value's text and
+   * JSON.parsing it cost more than the bytes. Strings with escapes, numbers,
+   * `__proto__` keys or deep nesting: undefined with pos anywhere inside (the
+   * caller rewinds and JSON.parses the value).
+   */
+  private plainValue(depth: number): unknown {
+    const b = this.buf;
+    const c = b[this.pos];
+    if (c === QUOTE) {
+      const start = this.pos;
+      return this.skipString(true) ? undefined : b.toString('utf8', start + 1, this.pos - 1);
+    }
+    if (c === 0x6e /* n */) return this.literal(NULL_BYTES) ? null : undefined;
+    if (c === 0x74 /* t */) return this.literal(TRUE_BYTES) ? true : undefined;
+    if (c === 0x66 /* f */) return this.literal(FALSE_BYTES) ? false : undefined;
+    if (depth > 8 || (c !== OPEN_BRACKET && c !== OPEN_BRACE)) return undefined;
+    const isArray = c === OPEN_BRACKET;
+    const close = isArray ? CLOSE_BRACKET : CLOSE_BRACE;
+    const list: unknown[] = [];
+    const obj: Json = {};
+    this.pos++;
+    this.ws();
+    if (b[this.pos] === close) {
+      this.pos++;
+      return isArray ? list : obj;
+    }
+    for (;;) {
+      let key = '';
+      if (!isArray) {
+        if (b[this.pos] !== QUOTE) return undefined;
+        const ks = this.pos;
+        if (this.skipString(true)) return undefined;
+        key = b.toString('utf8', ks + 1, this.pos - 1);
+        if (key === '__proto__') return undefined;
+        this.ws();
+        if (b[this.pos++] !== COLON) return undefined;
+        this.ws();
+      }
+      const v = this.plainValue(depth + 1);
+      if (v === undefined) return undefined;
+      if (isArray) list.push(v);
+      else obj[key] = v;
+      this.ws();
+      const next = b[this.pos++];
+      if (next === close) return isArray ? list : obj;
+      if (next !== COMMA) return undefined;
+      this.ws();
+    }
+  }
+
+  /** pos at a literal's first byte: true (pos after it) when the bytes spell it and it ends there. */
+  private literal(bytes: Uint8Array): boolean {
+    const b = this.buf;
+    const p = this.pos;
+    for (let i = 0; i < bytes.length; i++) if (b[p + i] !== bytes[i]) return false;
+    const after = b[p + bytes.length];
+    if (after !== COMMA && after !== CLOSE_BRACE && after !== CLOSE_BRACKET && after !== 0x20 && after !== 0x0a && after !== 0x0d && after !== 0x09 && p + bytes.length !== this.end) return false;
+    this.pos = p + bytes.length;
+    return true;
   }
 
   /**

@@ -244,13 +244,12 @@ class Scanner {
     if (depth > 8 || (c !== OPEN_BRACKET && c !== OPEN_BRACE)) return undefined;
     const isArray = c === OPEN_BRACKET;
     const close = isArray ? CLOSE_BRACKET : CLOSE_BRACE;
-    const list: unknown[] = [];
-    const obj: Json = {};
+    const out: unknown[] | Json = isArray ? [] : {};
     this.pos++;
     this.ws();
     if (b[this.pos] === close) {
       this.pos++;
-      return isArray ? list : obj;
+      return out;
     }
     for (;;) {
       let key = '';
@@ -266,11 +265,11 @@ class Scanner {
       }
       const v = this.plainValue(depth + 1);
       if (v === undefined) return undefined;
-      if (isArray) list.push(v);
-      else obj[key] = v;
+      if (isArray) (out as unknown[]).push(v);
+      else (out as Json)[key] = v;
       this.ws();
       const next = b[this.pos++];
-      if (next === close) return isArray ? list : obj;
+      if (next === close) return out;
       if (next !== COMMA) return undefined;
       this.ws();
     }

@@ -25,6 +25,7 @@ import { findEntryRange, indexSchemaYaml, type SchemaYaml } from './schemaYaml';
 import { fastEntryRange, fastYamlNames, type FastYamlNames } from './yamlNames';
 import { scanSqlReferences, type SqlScan } from './sqlScan';
 import { firstContentRange, yamlSectionOf } from './locator';
+import { RecentMap } from './recentMap';
 
 /** What one read of a file gives: kept for the files asked last, never the text itself. */
 interface FileLook {
@@ -52,8 +53,8 @@ const isYaml = (file: string): boolean => /\.ya?ml$/i.test(file);
 
 /** Reads and scans files for the places of one manifest read. */
 export class PlaceFinder {
-  private readonly recentCode = new Map<string, FileLook>();
-  private readonly recentProperties = new Map<string, FileLook>();
+  private readonly recentCode = new RecentMap<string, FileLook>(RECENT_CODE_FILES);
+  private readonly recentProperties = new RecentMap<string, FileLook>(RECENT_PROPERTIES_FILES);
   /** one object per distinct range value (ranges are never mutated) */
   private readonly ranges = new Map<string, Range>();
 
@@ -64,18 +65,11 @@ export class PlaceFinder {
   ) {}
 
   private look(file: string): FileLook {
-    const properties = isYaml(file);
-    const recent = properties ? this.recentProperties : this.recentCode;
+    const recent = isYaml(file) ? this.recentProperties : this.recentCode;
     const had = recent.get(file);
-    if (had) {
-      // most recently used last: the first key is the one to drop
-      recent.delete(file);
-      recent.set(file, had);
-      return had;
-    }
+    if (had) return had;
     const look = this.readLook(file);
     recent.set(file, look);
-    if (recent.size > (properties ? RECENT_PROPERTIES_FILES : RECENT_CODE_FILES)) recent.delete(recent.keys().next().value!);
     return look;
   }
 

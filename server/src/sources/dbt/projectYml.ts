@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
 import { yamlToPlain } from '../yamlPlain';
 import { yamlTooDeep, yamlTooDeepMessage } from '../yamlDepth';
+import { RecentMap } from './recentMap';
 
 /** The parts of dbt_project.yml Asset Lens needs. */
 export interface DbtProjectSettings {
@@ -32,8 +33,7 @@ function stringList(v: unknown, fallback: string[]): string[] {
  * a millisecond of a 6 ms index. Callers only read them. A text over 64 KB is
  * not kept (it would be held as the key).
  */
-const recentSettings = new Map<string, DbtProjectSettings>();
-const RECENT_SETTINGS = 16;
+const recentSettings = new RecentMap<string, DbtProjectSettings>(16);
 const MAX_KEPT_TEXT = 64 * 1024;
 
 /** The settings of a dbt_project.yml text (the same object for the same text while it is recent: read it, never change it). */
@@ -43,7 +43,6 @@ export function parseDbtProjectYml(text: string): DbtProjectSettings {
   const settings = parseSettings(text);
   if (text.length > MAX_KEPT_TEXT) return settings;
   recentSettings.set(text, settings);
-  if (recentSettings.size > RECENT_SETTINGS) recentSettings.delete(recentSettings.keys().next().value!);
   return settings;
 }
 

@@ -1,10 +1,13 @@
 import { LayeredSet } from '../model/layeredSet';
 
 /**
- * Did-you-mean. An unknown key is compared with every asset key of the
- * workspace (100k in a large one, on every save that has one), so the
- * distance works in two reused rows and gives up as soon as a row is over
- * the best distance found so far.
+ * Did-you-mean. An unknown key is compared with the asset keys of the
+ * workspace (100k in a large one, on every save that has one) whose length
+ * is within its limit, so the distance works in two reused rows and gives
+ * up as soon as a row is over the best distance found so far. A workspace
+ * whose code names a dbt project it does not have asks for thousands of
+ * keys, each in many places: an answer is kept with the keys it was found
+ * in.
  */
 let rowA = new Uint32Array(64);
 let rowB = new Uint32Array(64);
@@ -72,10 +75,15 @@ function popcount(x: number): number {
 }
 
 interface CandidateLists {
+  /** the candidates, shortest (lower-cased) first */
   source: string[];
   lower: string[];
   /** letterMask of each lower-cased candidate, two words each */
   masks: Uint32Array;
+  /** the candidates of lower-cased length L are those from starts[L] to starts[L + 1] */
+  starts: Int32Array;
+  /** closest() answers over these candidates, by word: a set is not changed once linked */
+  answers: Map<string, string | undefined>;
 }
 
 /** Lower-cased candidates of a set or list seen before (the workspace's keys, asked again on every save). */
@@ -89,15 +97,35 @@ function cachedLists(candidates: Iterable<string>): CandidateLists | undefined {
   return hit && hit.source.length === size ? hit : undefined;
 }
 
+/**
+ * The candidates grouped by length (a counting sort): a word is only
+ * compared with candidates of a length within its limit, and the lengths,
+ * masks and group bounds sit in flat arrays, so a group that is out of
+ * reach costs nothing and a candidate ruled out by its letters costs no
+ * visit to its string.
+ */
 function candidateLists(candidates: Iterable<string> | ReadonlySet<string>): CandidateLists {
   const hit = cachedLists(candidates);
   if (hit) return hit;
   const cacheable = candidates instanceof Set || Array.isArray(candidates);
-  const source = [...candidates];
-  const lower = source.map((c) => c.toLowerCase());
-  const masks = new Uint32Array(lower.length * 2);
-  lower.forEach((c, k) => letterMask(c, masks, k));
-  const made = { source, lower, masks };
+  const given = [...candidates];
+  const givenLower = given.map((c) => c.toLowerCase());
+  let longest = 0;
+  for (const c of givenLower) if (c.length > longest) longest = c.length;
+  const starts = new Int32Array(longest + 2);
+  for (const c of givenLower) starts[c.length + 1]++;
+  for (let l = 1; l < starts.length; l++) starts[l] += starts[l - 1];
+  const next = starts.slice(0, longest + 1);
+  const source = new Array<string>(given.length);
+  const lower = new Array<string>(given.length);
+  const masks = new Uint32Array(given.length * 2);
+  givenLower.forEach((c, k) => {
+    const at = next[c.length]++;
+    source[at] = given[k];
+    lower[at] = c;
+    letterMask(c, masks, at);
+  });
+  const made = { source, lower, masks, starts, answers: new Map<string, string | undefined>() };
   if (cacheable) lowered.set(candidates, made);
   return made;
 }
@@ -113,19 +141,32 @@ const wordMask = new Uint32Array(2);
  * (each unmatched letter costs at least one edit).
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.max(2, Math.floor(word.length / 3));
   const w = word.toLowerCase();
-  wordCounts.fill(0);
-  for (let i = 0; i < w.length; i++) wordCounts[w.charCodeAt(i) & 127]++;
-  letterMask(w, wordMask, 0);
-  const found: Nearest = { best: undefined, distance: limit + 1 };
   if (candidates instanceof LayeredSet) {
     // the base's lists stay cached across derived sets; its removed keys are skipped
     const layered = candidates as LayeredSet<string>;
+    const found = startSearch(w, word.length);
     nearestIn(w, candidateLists(layered.base), found, layered.removed);
     nearestIn(w, candidateLists([...layered.added]), found);
-  } else nearestIn(w, candidateLists(candidates), found);
-  return found.distance <= limit ? found.best : undefined;
+    return found.distance <= found.limit ? found.best : undefined;
+  }
+  // one workspace names the same unknown key in many places (a missing dbt project: thousands)
+  const lists = candidateLists(candidates);
+  if (lists.answers.has(word)) return lists.answers.get(word);
+  const found = startSearch(w, word.length);
+  nearestIn(w, lists, found);
+  const answer = found.distance <= found.limit ? found.best : undefined;
+  lists.answers.set(word, answer);
+  return answer;
+}
+
+function startSearch(w: string, wordLength: number): Nearest {
+  const limit = Math.max(2, Math.floor(wordLength / 3));
+  wordCounts.fill(0);
+  for (let i = 0; i < w.length; i++) wordCounts[w.charCodeAt(i) & 127]++;
+  work.set(wordCounts);
+  letterMask(w, wordMask, 0);
+  return { best: undefined, distance: limit + 1, limit };
 }
 
 /**
@@ -151,44 +192,60 @@ function baseOf(candidates: Iterable<string>): Iterable<string> {
 interface Nearest {
   best: string | undefined;
   distance: number;
+  limit: number;
 }
 
 /**
  * Improves `found` with the candidates nearer to `w` (lower-cased) than it,
- * or as near and smaller. Three lower bounds rule candidates out before the
- * distance, cheapest first: the length difference; the kinds of characters
- * one has and the other lacks (each needs an edit; two 32-bit words per
- * candidate, so most of 100k keys cost a few operations); the characters
- * left unmatched counting repeats.
+ * or as near and smaller. Lengths nearest the word's come first, so a close
+ * candidate found early narrows the lengths left; within a length, two
+ * lower bounds rule candidates out before the distance, cheapest first:
+ * the kinds of characters one has and the other lacks (each needs an edit;
+ * two 32-bit words per candidate, so most of 100k keys cost a few
+ * operations); the characters left unmatched counting repeats.
  */
 function nearestIn(w: string, lists: CandidateLists, found: Nearest, skip?: ReadonlySet<string>): void {
-  const { source, lower, masks } = lists;
+  const { source, lower, masks, starts } = lists;
+  const n = w.length;
+  const longest = starts.length - 2;
   const wLo = wordMask[0];
   const wHi = wordMask[1];
   let best = found.best;
   let bestD = found.distance;
-  for (let k = 0; k < source.length; k++) {
-    const lc = lower[k];
-    if (Math.abs(lc.length - w.length) > bestD) continue;
-    const cLo = masks[k * 2];
-    const cHi = masks[k * 2 + 1];
-    if (popcount(cLo & ~wLo) + popcount(cHi & ~wHi) > bestD || popcount(wLo & ~cLo) + popcount(wHi & ~cHi) > bestD) continue;
-    // letters of the candidate the word does not have, and the other way round, repeats counted
-    work.set(wordCounts);
-    let matched = 0;
-    for (let i = 0; i < lc.length; i++) {
-      const slot = lc.charCodeAt(i) & 127;
-      if (work[slot] > 0) {
-        work[slot]--;
-        matched++;
+  // a candidate must be nearer than bestD, or as near as a best already found
+  const reach = (): number => (best === undefined ? bestD - 1 : bestD);
+  for (let delta = 0; delta <= reach(); delta++) {
+    for (let side = 0; side < (delta === 0 ? 1 : 2); side++) {
+      const len = side === 0 ? n - delta : n + delta;
+      if (len < 0 || len > longest) continue;
+      for (let k = starts[len], end = starts[len + 1]; k < end; k++) {
+        if (delta > reach()) break;
+        const cLo = masks[k * 2];
+        const cHi = masks[k * 2 + 1];
+        if (popcount(cLo & ~wLo) + popcount(cHi & ~wHi) > bestD || popcount(wLo & ~cLo) + popcount(wHi & ~cHi) > bestD) continue;
+        // letters of the candidate the word does not have, and the other way round, repeats counted
+        const lc = lower[k];
+        let matched = 0;
+        for (let i = 0; i < len; i++) {
+          const slot = lc.charCodeAt(i) & 127;
+          if (work[slot] > 0) {
+            work[slot]--;
+            matched++;
+          }
+        }
+        // only the word's letters were taken from `work`
+        for (let i = 0; i < n; i++) {
+          const slot = w.charCodeAt(i) & 127;
+          work[slot] = wordCounts[slot];
+        }
+        if (Math.max(len - matched, n - matched) > bestD) continue;
+        const c = source[k];
+        const d = editDistance(w, lc, bestD);
+        if ((d < bestD || (d === bestD && best !== undefined && c < best)) && !skip?.has(c)) {
+          best = c;
+          bestD = d;
+        }
       }
-    }
-    if (Math.max(lc.length - matched, w.length - matched) > bestD) continue;
-    const c = source[k];
-    const d = editDistance(w, lc, bestD);
-    if ((d < bestD || (d === bestD && best !== undefined && c < best)) && !skip?.has(c)) {
-      best = c;
-      bestD = d;
     }
   }
   found.best = best;

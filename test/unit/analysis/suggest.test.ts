@@ -57,6 +57,52 @@ test('closest with its pruning picks what a brute-force search picks (seeded wor
   }
 });
 
+/** The brute-force answer: the nearest within the limit, ties to the smallest. */
+function bruteClosest(w: string, list: string[]): string | undefined {
+  const limit = Math.max(2, Math.floor(w.length / 3));
+  let want: string | undefined;
+  let wantD = Infinity;
+  for (const c of list) {
+    const d = reference(w.toLowerCase(), c.toLowerCase());
+    if (d <= limit && (d < wantD || (d === wantD && c < want!))) {
+      want = c;
+      wantD = d;
+    }
+  }
+  return want;
+}
+
+test('closest over keys of very different lengths, asked again, and over a second set: what a brute-force search picks', () => {
+  const rng = new Rng(14);
+  const alphabet = 'abcdE_0123';
+  const word = (n: number) => Array.from({ length: n }, () => alphabet[rng.int(alphabet.length)]).join('');
+  // one edit or a few away from a key, or nowhere near one
+  const near = (k: string) => {
+    const a = [...k];
+    for (let e = 1 + rng.int(4); e > 0; e--) {
+      const at = rng.int(a.length + 1);
+      const op = rng.int(3);
+      if (op === 0) a.splice(at, 1);
+      else if (op === 1) a.splice(at, 0, alphabet[rng.int(alphabet.length)]);
+      else a[at] = alphabet[rng.int(alphabet.length)];
+    }
+    return a.join('');
+  };
+  // short keys and long ones (a code workspace's keys beside dbt model names), a few of every length between
+  const first = new Set([...Array.from({ length: 300 }, () => word(3 + rng.int(6))), ...Array.from({ length: 300 }, () => word(20 + rng.int(12))), ...Array.from({ length: 40 }, () => word(1 + rng.int(40)))]);
+  const second = new Set([...first].filter(() => rng.int(3) > 0).concat(Array.from({ length: 50 }, () => word(2 + rng.int(30)))));
+  const words = Array.from({ length: 400 }, (_, i) => (i % 4 === 3 ? word(1 + rng.int(45)) : near([...first][rng.int(first.size)])));
+  for (const candidates of [first, second, first]) {
+    const list = [...candidates];
+    for (const w of words) {
+      const want = bruteClosest(w, list);
+      assert.equal(closest(w, candidates), want, w);
+      // the answer kept for this set is the one found
+      assert.equal(closest(w, candidates), want, `${w}, asked again`);
+    }
+  }
+});
+
 test('closest over a LayeredSet picks what it picks over the same keys as a plain Set (removed keys never suggested)', () => {
   const rng = new Rng(13);
   const word = (n: number) => Array.from({ length: n }, () => 'abcdeAB_'[rng.int(8)]).join('');

@@ -62,12 +62,13 @@ export function workspaceSymbols(
     if (score !== null && a.locations.length) scored.push({ a, score });
   }
   scored.sort((x, y) => y.score - x.score || x.a.id.localeCompare(y.a.id));
-  const best = scored.slice(0, limit);
-  const containerName = (a: Asset) => [kindLabel(a.kind), partitionsBadge(a.partitions)].filter(Boolean).join(' · ');
-  if (lazyRanges) {
-    return best.map(({ a }) => ({ name: a.id, kind: symbolKind(a), location: { uri: pathToUri(a.locations[0].file) }, containerName: containerName(a), data: { key: a.id } }));
-  }
-  return best.map(({ a }) => ({ name: a.id, kind: symbolKind(a), location: toLspLocation(a.locations[0]), containerName: containerName(a) }));
+  return scored.slice(0, limit).map(({ a }) => ({
+    name: a.id,
+    kind: symbolKind(a),
+    location: lazyRanges ? { uri: pathToUri(a.locations[0].file) } : toLspLocation(a.locations[0]),
+    containerName: [kindLabel(a.kind), partitionsBadge(a.partitions)].filter(Boolean).join(' · '),
+    ...(lazyRanges ? { data: { key: a.id } } : {}),
+  }));
 }
 
 /** `workspaceSymbol/resolve`: the range of a symbol given without one. Unchanged when its asset is gone (or it is not ours). */

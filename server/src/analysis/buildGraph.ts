@@ -15,6 +15,7 @@ import { buildDbtRecords, kindOfNode, resolveBindings, type DbtAssetRecord, type
 import { buildDbtLookup, resolveTarget, type DbtLookup } from './resolve';
 import { closest } from './suggest';
 import { SymbolIndex } from './symbols';
+import { DiagnosticsByFile, keptDiagnostics } from './diagnosticsByFile';
 import { checkEdgesInto, checkSelections, type EdgeCheck, type SelectionGroup } from './partitionChecks';
 
 export interface WorkspaceFacts {
@@ -26,7 +27,10 @@ export interface WorkspaceFacts {
 
 export interface AnalysisResult {
   graph: AssetGraph;
-  diagnostics: Diagnostic[];
+  /** by the file they are in; a file's array may be shared with other links (never change one) */
+  diagnosticsByFile: ReadonlyMap<string, readonly Diagnostic[]>;
+  /** every diagnostic in one list, made when asked (tests, a whole-workspace report) */
+  readonly diagnostics: Diagnostic[];
   /** `${from}->${to}` → message, for edges with a partition problem */
   edgeProblems: Map<string, string>;
   bindings: ResolvedBinding[];
@@ -272,21 +276,36 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
   return finishLink(graph, diagnostics, link, bindings, now);
 }
 
-/** 6. The selection checks over the linked graph, and every diagnostic in one list. */
+/** 6. The selection checks over the linked graph, and every diagnostic by its file. */
 export function finishLink(graph: AssetGraph, readerDiagnostics: Diagnostic[], link: LinkParts, bindings: ResolvedBinding[], now: number): AnalysisResult {
-  const diagnostics = [...readerDiagnostics, ...link.duplicateDiagnostics];
-  for (const list of link.unknownByFile.values()) for (const u of list) diagnostics.push(u.diagnostic);
-  diagnostics.push(...link.translatorDiagnostics);
+  const found = new DiagnosticsByFile();
+  found.addAll(readerDiagnostics);
+  found.addAll(link.duplicateDiagnostics);
+  for (const [file, list] of link.unknownByFile) found.addList(file, keptDiagnostics(list, unknownDiagnostics));
+  found.addAll(link.translatorDiagnostics);
   const edgeProblems = new Map<string, string>();
   const groups: SelectionGroup[] = [];
   for (const list of link.selectionsByFile.values()) for (const g of list) groups.push(g);
-  diagnostics.push(...checkSelections(groups, graph, link.origins, now));
+  found.addAll(checkSelections(groups, graph, link.origins, now));
   for (const check of link.edgeChecks.values()) {
-    diagnostics.push(...check.diagnostics);
+    found.addAll(check.diagnostics);
     for (const [k, v] of check.problems) edgeProblems.set(k, v);
   }
-  return { graph, diagnostics, edgeProblems, bindings, link };
+  const diagnosticsByFile = found.byFile;
+  return {
+    graph,
+    diagnosticsByFile,
+    get diagnostics() {
+      return [...diagnosticsByFile.values()].flat();
+    },
+    edgeProblems,
+    bindings,
+    link,
+  };
 }
+
+/** each file's unknown-reference diagnostics, kept with its list (a patched link keeps the lists it did not touch) */
+const unknownDiagnostics = new WeakMap<readonly UnknownReference[], readonly Diagnostic[]>();
 
 /** A code asset that is also a dbt source is shown at both places. */
 export function withSourceLocations(graph: AssetGraph, existing: Asset, locations: Location[]): void {

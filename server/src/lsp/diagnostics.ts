@@ -5,6 +5,12 @@
  * and index — while typing, the last committed ones stay, so problems do not
  * flicker on every keystroke. A file whose problems are gone gets an empty
  * list, exactly once.
+ *
+ * A save re-links one file and keeps every other file's diagnostics as the
+ * same objects, so a file whose diagnostics are the same objects as at its
+ * last publish is skipped without serialising them: a save costs what
+ * changed, not every problem of the workspace (issue 6: 35,000 unknown keys
+ * took 100 ms of each save here).
  */
 import type * as lsp from 'vscode-languageserver';
 import type { Diagnostic, DiagnosticCode } from '../model/diagnostic';
@@ -23,8 +29,10 @@ export type Send = (file: string, diagnostics: lsp.Diagnostic[]) => void;
 export class DiagnosticsPublisher {
   /** what the client currently shows, per file (serialised, to skip no-op publishes) */
   private readonly shown = new Map<string, string>();
-  /** committed cross-file diagnostics per file */
-  private readonly committed = new Map<string, Diagnostic[]>();
+  /** the snapshot's lists at the last 'all' publish: their cross-file codes stay shown while typing */
+  private committedFrom: ReadonlyMap<string, readonly Diagnostic[]> = new Map();
+  /** per file, what its last publish was made from (the snapshot's list and the committed one) */
+  private readonly madeFrom = new Map<string, { list: readonly Diagnostic[]; committed: readonly Diagnostic[] }>();
 
   constructor(private readonly send: Send) {}
 
@@ -33,17 +41,19 @@ export class DiagnosticsPublisher {
    * 'fast' updates only the fast codes and keeps the committed slow ones.
    */
   publish(s: IndexSnapshot, commit: 'all' | 'fast'): void {
-    if (commit === 'all') {
-      this.committed.clear();
-      for (const [file, list] of s.diagnostics) {
-        const slow = list.filter((d) => !FAST_CODES.has(d.code));
-        if (slow.length) this.committed.set(file, slow);
-      }
-    }
-    const files = new Set<string>([...s.diagnostics.keys(), ...this.committed.keys(), ...this.shown.keys()]);
+    if (commit === 'all') this.committedFrom = s.diagnostics;
+    const files = new Set<string>([...s.diagnostics.keys(), ...this.committedFrom.keys(), ...this.shown.keys()]);
     for (const file of files) {
-      const fast = (s.diagnostics.get(file) ?? []).filter((d) => FAST_CODES.has(d.code));
-      const all = dedupe([...(this.committed.get(file) ?? []), ...fast]).sort(byPosition);
+      const list = s.diagnostics.get(file) ?? NONE;
+      const committed = this.committedFrom.get(file) ?? NONE;
+      // the same diagnostic objects make the same message (they are never changed once made)
+      const last = this.madeFrom.get(file);
+      if (last && sameItems(last.list, list) && sameItems(last.committed, committed)) continue;
+      if (list.length || committed.length) this.madeFrom.set(file, { list, committed });
+      else this.madeFrom.delete(file);
+      const slow = committed.filter((d) => !FAST_CODES.has(d.code));
+      const fast = list.filter((d) => FAST_CODES.has(d.code));
+      const all = dedupe([...slow, ...fast]).sort(byPosition);
       const wire = all.map(toLspDiagnostic);
       const key = JSON.stringify(wire);
       const before = this.shown.get(file);
@@ -59,6 +69,15 @@ export class DiagnosticsPublisher {
   filesShown(): string[] {
     return [...this.shown.keys()];
   }
+}
+
+const NONE: readonly Diagnostic[] = [];
+
+function sameItems(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {

@@ -25,6 +25,7 @@ import { isAbsolute } from 'node:path';
 import { AssetWorkspace } from '../workspace/workspace';
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../workspace/settings';
 import type { Position } from '../model/location';
+import type { Diagnostic } from '../model/diagnostic';
 import { COMPLETION_TRIGGERS, completionsAt } from './completion';
 import { languageOf } from './completionContext';
 import { pathToUri, uriToPath } from './convert';
@@ -155,9 +156,19 @@ export function startLanguageServer(connection: Connection, startup: ServerStart
     return next;
   };
 
+  // counted per file list: a save keeps most files' lists, so only the changed ones are read again
+  const problemsIn = new WeakMap<readonly Diagnostic[], number>();
   const problemCount = (s: IndexSnapshot) => {
     let n = 0;
-    for (const list of s.diagnostics.values()) for (const d of list) if (d.severity !== 'info') n++;
+    for (const list of s.diagnostics.values()) {
+      let k = problemsIn.get(list);
+      if (k === undefined) {
+        k = 0;
+        for (const d of list) if (d.severity !== 'info') k++;
+        problemsIn.set(list, k);
+      }
+      n += k;
+    }
     return n;
   };
 

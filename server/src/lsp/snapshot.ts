@@ -18,7 +18,7 @@ import type { Location, Range } from '../model/location';
 export interface IndexSnapshot {
   version: number;
   graph: AssetGraph;
-  diagnostics: Map<string, Diagnostic[]>;
+  diagnostics: ReadonlyMap<string, readonly Diagnostic[]>;
   dbtProjects: DbtProjectFacts[];
   edgeProblems: Map<string, string>;
   /** per-file facts of Python/TS files, when the workspace keeps them (for definition extents) */

@@ -26,8 +26,8 @@ export interface CancellationFlag {
 export interface Snapshot {
   version: number;
   graph: AssetGraph;
-  /** by absolute file path, every code */
-  diagnostics: Map<string, Diagnostic[]>;
+  /** by absolute file path, every code; a file's array may be shared with other snapshots (never change one) */
+  diagnostics: ReadonlyMap<string, readonly Diagnostic[]>;
   dbtProjects: DbtProjectFacts[];
   codeFiles: Map<string, CodeFileFacts>;
   /** `${from}->${to}` → message for edges with a partition problem */
@@ -473,16 +473,10 @@ export class AssetWorkspace {
     // is idle, not on the next save
     if (opts.suggestionsNow) prepareCandidates(result.link.assetIds);
     else if (this.lastLink === 'full') this.idle.run('did-you-mean lists', () => this.linked && prepareCandidates(this.linked.link.assetIds));
-    const byFile = new Map<string, Diagnostic[]>();
-    for (const d of result.diagnostics) {
-      const list = byFile.get(d.location.file) ?? [];
-      list.push(d);
-      byFile.set(d.location.file, list);
-    }
     this.current = {
       version: ++this.version,
       graph: result.graph,
-      diagnostics: byFile,
+      diagnostics: result.diagnosticsByFile,
       dbtProjects: dbtEntries.map((e) => e.facts),
       codeFiles: new Map(this.code),
       edgeProblems: result.edgeProblems,

@@ -206,6 +206,32 @@ test('diagnostics: fast codes follow edits, slow ones are committed on save, fix
   assert.deepEqual(wire.data, { suggestion: 'daily_metrics' });
 });
 
+test('diagnostics: a file whose diagnostics are the same objects as at its last publish is not serialised again', () => {
+  const sent: string[] = [];
+  const pub = new DiagnosticsPublisher((file) => sent.push(file));
+  let reads = 0;
+  const counted = (line: number): Diagnostic => {
+    const d = { location: { file: PY, range: range(line, 1, line, 5) }, severity: 'warning', code: 'unknown-asset-key', suggestion: undefined } as Diagnostic;
+    Object.defineProperty(d, 'message', { enumerable: true, get: () => (reads++, `unknown ${line}`) });
+    return d;
+  };
+  const kept = [counted(1), counted(2)];
+  const other: Diagnostic = { location: { file: SQL, range: range(0, 0, 0, 3) }, severity: 'error', code: 'unknown-dbt-ref', message: 'r' };
+  pub.publish(snapshot([...kept, other]), 'all');
+  assert.deepEqual(sent, [PY, SQL]);
+  const first = reads;
+  assert.ok(first > 0);
+  // a save elsewhere: new lists (a new snapshot), the same objects for PY
+  const changed: Diagnostic = { ...other, message: 'r2' };
+  pub.publish(snapshot([...kept, changed]), 'all');
+  assert.deepEqual(sent, [PY, SQL, SQL]);
+  assert.equal(reads, first, 'PY was skipped without reading its diagnostics');
+  // one object of PY's replaced: PY is read and published again
+  pub.publish(snapshot([kept[0], counted(3), changed]), 'fast');
+  assert.deepEqual(sent, [PY, SQL, SQL, PY]);
+  assert.ok(reads > first);
+});
+
 test('quick fix replaces the range with the suggestion, also when the client dropped `data`', () => {
   const unknown: Diagnostic = { location: { file: PY, range: range(1, 14, 1, 27) }, severity: 'error', code: 'unknown-asset-key', message: 'x', suggestion: 'daily_metrics' };
   const s = snapshot([unknown]);

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeWorkspace } from '../../../server/src/analysis/buildGraph';
 import { AssetWorkspace } from '../../../server/src/workspace/workspace';
@@ -115,4 +117,41 @@ test('a change that renames an asset, or touches partitions other files import, 
   await ws.filesChanged([partitions]);
   assert.equal(ws.lastLink, 'full', 'partitions other modules import: full');
   assert.match(JSON.stringify(ws.snapshot.graph.get('taxi_trips')!.partitions), /2023-05-01/);
+});
+
+test("a patched save keeps every untouched file's diagnostics as the same array; a new key renews only the lists whose did-you-mean it changes", async () => {
+  const root = mkdtempSync(join(tmpdir(), 'asset-lens-relink-'));
+  const header = 'from dagster import asset\n\n';
+  const files = {
+    a: [join(root, 'a.py'), `${header}@asset(deps=["orders_raw"])\ndef a_one():\n    ...\n`],
+    b: [join(root, 'b.py'), `${header}@asset\ndef b_one():\n    ...\n`],
+    c: [join(root, 'c.py'), `${header}@asset(deps=["zebra_crossing_counts"])\ndef c_one():\n    ...\n`],
+  } as const;
+  for (const [file, text] of Object.values(files)) writeFileSync(file, text);
+  const [A, B, C] = [files.a[0], files.b[0], files.c[0]];
+  const ws = new AssetWorkspace({ roots: [root] });
+  try {
+    await ws.indexAll();
+    const a0 = ws.snapshot.diagnostics.get(A);
+    const c0 = ws.snapshot.diagnostics.get(C);
+    assert.deepEqual(a0?.map((d) => [d.code, d.suggestion]), [['unknown-asset-key', undefined]]);
+    assert.equal(c0?.length, 1);
+
+    ws.setOpenDocument(B, `${files.b[1]}\n# edited\n`);
+    await ws.filesChanged([B]);
+    assert.equal(ws.lastLink, 'patched');
+    assert.equal(ws.snapshot.diagnostics.get(A), a0, "a.py's array is the one of the last link");
+    assert.equal(ws.snapshot.diagnostics.get(C), c0);
+
+    ws.setOpenDocument(B, `${files.b[1]}\n@asset\ndef orders_raws():\n    ...\n`);
+    await ws.filesChanged([B]);
+    assert.equal(ws.lastLink, 'patched');
+    const a1 = ws.snapshot.diagnostics.get(A);
+    assert.notEqual(a1, a0);
+    assert.deepEqual(a1?.map((d) => [d.code, d.suggestion]), [['unknown-asset-key', 'orders_raws']], 'the new key is its did-you-mean');
+    assert.equal(ws.snapshot.diagnostics.get(C), c0, 'a did-you-mean the new key does not change keeps its array');
+  } finally {
+    ws.dispose();
+    rmSync(root, { recursive: true, force: true });
+  }
 });

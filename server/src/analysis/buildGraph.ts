@@ -16,6 +16,8 @@ import { buildDbtLookup, resolveTarget, type DbtLookup } from './resolve';
 import { closest } from './suggest';
 import { SymbolIndex } from './symbols';
 import { DiagnosticsByFile, keptDiagnostics } from './diagnosticsByFile';
+import type { UnknownKeyWords } from './unknownKeyWords';
+import type { ModuleImporters } from './moduleImporters';
 import { checkEdgesInto, checkSelections, type EdgeCheck, type SelectionGroup } from './partitionChecks';
 
 export interface WorkspaceFacts {
@@ -60,6 +62,10 @@ export interface LinkParts {
   translatorDiagnostics: Diagnostic[];
   /** unknown-key / -ref / -source diagnostics by the file they are in */
   unknownByFile: Map<string, UnknownReference[]>;
+  /** the names of the unknown keys and their files, made when a patch first needs them; shared by the links patched from this one */
+  unknownWords: { index?: UnknownKeyWords };
+  /** the modules the code files import, made when a patch first needs them; shared by the links patched from this one */
+  importers: { index?: ModuleImporters };
   /** selections (jobs, materialize, AssetSelection) by the code file they are in */
   selectionsByFile: Map<string, SelectionGroup[]>;
   /** partition problems of the edges into each asset that has some */
@@ -266,6 +272,8 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
     duplicateDiagnostics,
     translatorDiagnostics,
     unknownByFile: ctx.unknownByFile,
+    unknownWords: {},
+    importers: {},
     selectionsByFile,
     edgeChecks: new LayeredMap(),
   };

@@ -160,6 +160,33 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return answer;
 }
 
+/**
+ * The words whose did-you-mean `key` may be, of `words` (each its own
+ * limit, as closest() gives it): a key added or removed can change the
+ * answers of these words only. Found through the same length groups and
+ * letter masks as closest(), so a new key costs the few words near it, not
+ * every unknown key of the workspace.
+ */
+export function wordsNear(key: string, words: readonly string[]): string[] {
+  const { source, lower, masks, starts } = candidateLists(words);
+  const k = key.toLowerCase();
+  const mask = new Uint32Array(2);
+  letterMask(k, mask, 0);
+  const out: string[] = [];
+  for (let len = 0; len < starts.length - 1; len++) {
+    // a word's limit is a third of its length as written; one more for lower-casing that changes a length
+    if (Math.abs(len - k.length) > Math.max(2, Math.floor(len / 3)) + 1) continue;
+    for (let i = starts[len], end = starts[len + 1]; i < end; i++) {
+      const limit = Math.max(2, Math.floor(source[i].length / 3));
+      const lo = masks[i * 2];
+      const hi = masks[i * 2 + 1];
+      if (popcount(lo & ~mask[0]) + popcount(hi & ~mask[1]) > limit || popcount(mask[0] & ~lo) + popcount(mask[1] & ~hi) > limit) continue;
+      if (editDistance(lower[i], k, limit) <= limit) out.push(source[i]);
+    }
+  }
+  return out;
+}
+
 function startSearch(w: string, wordLength: number): Nearest {
   const limit = Math.max(2, Math.floor(wordLength / 3));
   wordCounts.fill(0);

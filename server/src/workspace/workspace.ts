@@ -2,7 +2,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { CodeFileFacts, DbtProjectFacts, Diagnostic } from '../model';
 import { AssetGraph } from '../model';
 import { analyzeWorkspace, type AnalysisResult, type WorkspaceFacts } from '../analysis/buildGraph';
-import { relinkCodeFile } from '../analysis/relinkCodeFile';
+import { preparePatching, relinkCodeFile } from '../analysis/relinkCodeFile';
 import { DbtProjectCache, loadDbtProject, statSignature } from '../sources/dbt/project';
 import { pythonModuleName } from '../sources/python';
 import { readCodeText, warmUpReader, type CodeTextJob } from '../sources/codeText';
@@ -469,10 +469,18 @@ export class AssetWorkspace {
       return this.current;
     }
     this.linked = result;
-    // a full link has a new key set: its did-you-mean lists are built now (a full index) or while the editor
-    // is idle, not on the next save
-    if (opts.suggestionsNow) prepareCandidates(result.link.assetIds);
-    else if (this.lastLink === 'full') this.idle.run('did-you-mean lists', () => this.linked && prepareCandidates(this.linked.link.assetIds));
+    // a full link has a new key set: its did-you-mean lists, and what a patch that adds a key reads, are built
+    // now (a full index) or while the editor is idle, not on the next save
+    if (opts.suggestionsNow) {
+      prepareCandidates(result.link.assetIds);
+      preparePatching(result.link);
+    } else if (this.lastLink === 'full') {
+      this.idle.run('did-you-mean lists', () => {
+        if (!this.linked) return;
+        prepareCandidates(this.linked.link.assetIds);
+        preparePatching(this.linked.link);
+      });
+    }
     this.current = {
       version: ++this.version,
       graph: result.graph,

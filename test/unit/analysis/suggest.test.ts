@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closest, editDistance } from '../../../server/src/analysis/suggest';
+import { closest, editDistance, wordsNear } from '../../../server/src/analysis/suggest';
 import { LayeredSet } from '../../../server/src/model/layeredSet';
 import { Rng } from '../../robust/lib/prng';
 
@@ -111,4 +111,34 @@ test('closest over a LayeredSet picks what it picks over the same keys as a plai
       if (!plain.has(remove[0])) assert.notEqual(closest(w, layered), remove[0]);
     }
   }
+});
+
+test('wordsNear: exactly the words a key is within the did-you-mean limit of (seeded words of every length, a growing list)', () => {
+  const rng = new Rng(16);
+  const alphabet = 'abcdE_0123é';
+  const word = (n: number) => Array.from({ length: n }, () => alphabet[rng.int(alphabet.length)]).join('');
+  const near = (k: string) => {
+    const a = [...k];
+    for (let e = rng.int(5); e > 0; e--) {
+      const at = rng.int(a.length + 1);
+      if (rng.int(2) === 0) a.splice(at, 1);
+      else a.splice(at, 0, alphabet[rng.int(alphabet.length)]);
+    }
+    return a.join('');
+  };
+  const keys = Array.from({ length: 60 }, () => word(1 + rng.int(30)));
+  const words = [...new Set([...keys.flatMap((k) => [near(k), near(k), near(k.toUpperCase())]), ...Array.from({ length: 200 }, () => word(1 + rng.int(40)))])];
+  const within = (w: string, k: string) => reference(w.toLowerCase(), k.toLowerCase()) <= Math.max(2, Math.floor(w.length / 3));
+  let found = 0;
+  for (const list of [words, words.slice(0, 150)]) {
+    for (const k of keys) {
+      const got = wordsNear(k, list).sort();
+      const want = list.filter((w) => within(w, k)).sort();
+      assert.deepEqual(got, want, k);
+      found += got.length;
+      // every word whose did-you-mean the key is, among other keys, is among them
+      for (const w of list) if (closest(w, [k, ...keys.slice(0, 10)]) === k) assert.ok(got.includes(w), `${w} → ${k}`);
+    }
+  }
+  assert.ok(found > 100, `words found near the keys: ${found}`);
 });

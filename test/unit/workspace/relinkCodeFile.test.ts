@@ -150,6 +150,16 @@ test("a patched save keeps every untouched file's diagnostics as the same array;
     assert.notEqual(a1, a0);
     assert.deepEqual(a1?.map((d) => [d.code, d.suggestion]), [['unknown-asset-key', 'orders_raws']], 'the new key is its did-you-mean');
     assert.equal(ws.snapshot.diagnostics.get(C), c0, 'a did-you-mean the new key does not change keeps its array');
+
+    // a name first typed after the link (in c.py), then a key near it (in b.py): c.py's did-you-mean follows
+    ws.setOpenDocument(C, files.c[1].replace('zebra_crossing_counts', 'payments_daily'));
+    await ws.filesChanged([C]);
+    assert.equal(ws.lastLink, 'patched');
+    ws.setOpenDocument(B, `${files.b[1]}\n@asset\ndef orders_raws():\n    ...\n\n@asset\ndef payments_dailyy():\n    ...\n`);
+    await ws.filesChanged([B]);
+    assert.equal(ws.lastLink, 'patched');
+    assert.deepEqual(ws.snapshot.diagnostics.get(C)?.map((d) => d.suggestion), ['payments_dailyy']);
+    assert.equal(ws.snapshot.diagnostics.get(A), a1, "a.py's did-you-mean is the same");
   } finally {
     ws.dispose();
     rmSync(root, { recursive: true, force: true });

@@ -29,7 +29,8 @@ import { ModuleImporters } from './moduleImporters';
  *
  * A new or removed asset key changes how references elsewhere resolve: the
  * files whose references named it are re-linked too, and every unknown-key
- * did-you-mean is brought up to date. The partition checks run again for
+ * did-you-mean it may change is brought up to date (those found by the
+ * names index, not every unknown key). The partition checks run again for
  * the edges into and out of every re-linked asset.
  *
  * Only when the change cannot alter anything else (see `planPatch`): no dbt
@@ -134,7 +135,8 @@ export function relinkCodeFile(prev: AnalysisResult, facts: WorkspaceFacts, next
     relinkReferences(other, owners);
   }
 
-  // 4. The unknown keys elsewhere a new or removed key may be the did-you-mean of: their did-you-mean over the new set of keys.
+  // 4. The unknown keys elsewhere that a new or removed key may be the did-you-mean of (the names index
+  //    finds them): their did-you-mean over the new set of keys. First, the re-linked files' names.
   const words = plan.words;
   if (words) {
     words.addFile(file, unknownByFile.get(file) ?? []);

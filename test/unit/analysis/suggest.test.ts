@@ -62,22 +62,30 @@ test('closest with its pruning picks what a brute-force search picks (seeded wor
   }
 });
 
+/** Seeded words of an alphabet, and a word with some edits (a deletion, an insertion or a substitution each). */
+function seededWords(rng: Rng, alphabet: string) {
+  const letter = () => alphabet[rng.int(alphabet.length)];
+  return {
+    word: (n: number) => Array.from({ length: n }, letter).join(''),
+    edited: (k: string, edits: number) => {
+      const a = [...k];
+      for (let e = edits; e > 0; e--) {
+        const at = rng.int(a.length + 1);
+        const op = rng.int(3);
+        if (op === 0) a.splice(at, 1);
+        else if (op === 1) a.splice(at, 0, letter());
+        else a[at] = letter();
+      }
+      return a.join('');
+    },
+  };
+}
+
 test('closest over keys of very different lengths, asked again, and over a second set: what a brute-force search picks', () => {
   const rng = new Rng(14);
-  const alphabet = 'abcdE_0123';
-  const word = (n: number) => Array.from({ length: n }, () => alphabet[rng.int(alphabet.length)]).join('');
+  const { word, edited } = seededWords(rng, 'abcdE_0123');
   // one edit or a few away from a key, or nowhere near one
-  const near = (k: string) => {
-    const a = [...k];
-    for (let e = 1 + rng.int(4); e > 0; e--) {
-      const at = rng.int(a.length + 1);
-      const op = rng.int(3);
-      if (op === 0) a.splice(at, 1);
-      else if (op === 1) a.splice(at, 0, alphabet[rng.int(alphabet.length)]);
-      else a[at] = alphabet[rng.int(alphabet.length)];
-    }
-    return a.join('');
-  };
+  const near = (k: string) => edited(k, 1 + rng.int(4));
   // short keys and long ones (a code workspace's keys beside dbt model names), a few of every length between
   const first = new Set([...Array.from({ length: 300 }, () => word(3 + rng.int(6))), ...Array.from({ length: 300 }, () => word(20 + rng.int(12))), ...Array.from({ length: 40 }, () => word(1 + rng.int(40)))]);
   const second = new Set([...first].filter(() => rng.int(3) > 0).concat(Array.from({ length: 50 }, () => word(2 + rng.int(30)))));
@@ -115,17 +123,8 @@ test('closest over a LayeredSet picks what it picks over the same keys as a plai
 
 test('wordsNear: exactly the words a key is within the did-you-mean limit of (seeded words of every length, a growing list)', () => {
   const rng = new Rng(16);
-  const alphabet = 'abcdE_0123é';
-  const word = (n: number) => Array.from({ length: n }, () => alphabet[rng.int(alphabet.length)]).join('');
-  const near = (k: string) => {
-    const a = [...k];
-    for (let e = rng.int(5); e > 0; e--) {
-      const at = rng.int(a.length + 1);
-      if (rng.int(2) === 0) a.splice(at, 1);
-      else a.splice(at, 0, alphabet[rng.int(alphabet.length)]);
-    }
-    return a.join('');
-  };
+  const { word, edited } = seededWords(rng, 'abcdE_0123é');
+  const near = (k: string) => edited(k, rng.int(5));
   const keys = Array.from({ length: 60 }, () => word(1 + rng.int(30)));
   const words = [...new Set([...keys.flatMap((k) => [near(k), near(k), near(k.toUpperCase())]), ...Array.from({ length: 200 }, () => word(1 + rng.int(40)))])];
   const within = (w: string, k: string) => reference(w.toLowerCase(), k.toLowerCase()) <= Math.max(2, Math.floor(w.length / 3));

@@ -15,7 +15,7 @@ import { buildDbtRecords, kindOfNode, resolveBindings, type DbtAssetRecord, type
 import { buildDbtLookup, resolveTarget, type DbtLookup } from './resolve';
 import { closest } from './suggest';
 import { SymbolIndex } from './symbols';
-import { DiagnosticsByFile, keptDiagnostics } from './diagnosticsByFile';
+import { DiagnosticsByFile, diagnosticsOf } from './diagnosticsByFile';
 import type { UnknownKeyWords } from './unknownKeyWords';
 import type { ModuleImporters } from './moduleImporters';
 import { checkEdgesInto, checkSelections, type EdgeCheck, type SelectionGroup } from './partitionChecks';
@@ -62,10 +62,8 @@ export interface LinkParts {
   translatorDiagnostics: Diagnostic[];
   /** unknown-key / -ref / -source diagnostics by the file they are in */
   unknownByFile: Map<string, UnknownReference[]>;
-  /** the names of the unknown keys and their files, made when a patch first needs them; shared by the links patched from this one */
-  unknownWords: { index?: UnknownKeyWords };
-  /** the modules the code files import, made when a patch first needs them; shared by the links patched from this one */
-  importers: { index?: ModuleImporters };
+  /** what a patch that adds or removes a key reads, made when first needed; shared by the links patched from this one */
+  patching: PatchIndexes;
   /** selections (jobs, materialize, AssetSelection) by the code file they are in */
   selectionsByFile: Map<string, SelectionGroup[]>;
   /** partition problems of the edges into each asset that has some */
@@ -83,6 +81,14 @@ export interface LinkContext {
   bindings: ResolvedBinding[];
   bindingKeys: Map<string, string[]>;
   unknownByFile: Map<string, UnknownReference[]>;
+}
+
+/** The indexes a patch reads (relinkCodeFile.ts), each made from the link's facts when first needed. */
+export interface PatchIndexes {
+  /** the names of the unknown keys, and their files */
+  unknownWords?: UnknownKeyWords;
+  /** the module names the code files import */
+  importers?: ModuleImporters;
 }
 
 /** A reference that names nothing, with its diagnostic (whose did-you-mean depends on the asset ids). */
@@ -272,8 +278,7 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
     duplicateDiagnostics,
     translatorDiagnostics,
     unknownByFile: ctx.unknownByFile,
-    unknownWords: {},
-    importers: {},
+    patching: {},
     selectionsByFile,
     edgeChecks: new LayeredMap(),
   };
@@ -289,7 +294,7 @@ export function finishLink(graph: AssetGraph, readerDiagnostics: Diagnostic[], l
   const found = new DiagnosticsByFile();
   found.addAll(readerDiagnostics);
   found.addAll(link.duplicateDiagnostics);
-  for (const [file, list] of link.unknownByFile) found.addList(file, keptDiagnostics(list, unknownDiagnostics));
+  for (const [file, list] of link.unknownByFile) found.addList(file, diagnosticsOf(list));
   found.addAll(link.translatorDiagnostics);
   const edgeProblems = new Map<string, string>();
   const groups: SelectionGroup[] = [];
@@ -311,9 +316,6 @@ export function finishLink(graph: AssetGraph, readerDiagnostics: Diagnostic[], l
     link,
   };
 }
-
-/** each file's unknown-reference diagnostics, kept with its list (a patched link keeps the lists it did not touch) */
-const unknownDiagnostics = new WeakMap<readonly UnknownReference[], readonly Diagnostic[]>();
 
 /** A code asset that is also a dbt source is shown at both places. */
 export function withSourceLocations(graph: AssetGraph, existing: Asset, locations: Location[]): void {

@@ -46,11 +46,17 @@ export class DiagnosticsByFile {
   }
 }
 
+type WithDiagnostic = { diagnostic: Diagnostic };
+
+/** per list (a file's unknown references), its diagnostics */
+const kept = new WeakMap<readonly WithDiagnostic[], readonly Diagnostic[]>();
+
 /**
  * The diagnostics of a list of items that each carry one, as one array kept
- * with the list. The length guards a list that grew after it was read.
+ * with the list (a patched link keeps the lists it did not touch). The length
+ * guards a list that grew after it was read.
  */
-export function keptDiagnostics<T extends { diagnostic: Diagnostic }>(list: readonly T[], kept: WeakMap<readonly T[], readonly Diagnostic[]>): readonly Diagnostic[] {
+export function diagnosticsOf(list: readonly WithDiagnostic[]): readonly Diagnostic[] {
   let out = kept.get(list);
   if (!out || out.length !== list.length) {
     out = list.map((u) => u.diagnostic);

@@ -46,7 +46,7 @@ export function relinkCodeFile(prev: AnalysisResult, facts: WorkspaceFacts, next
   const before = parts.facts.codeFiles.find((f) => f.file === next.file);
   if (!before) return undefined;
   // the imports counted are those of `facts`, whether or not the patch is taken
-  parts.importers.index?.setFile(next);
+  parts.patching.importers?.setFile(next);
   const plan = planPatch(before, next, prev, facts);
   if (!plan) return undefined;
   const symbols = new SymbolIndex(facts.codeFiles);
@@ -183,8 +183,17 @@ export function relinkCodeFile(prev: AnalysisResult, facts: WorkspaceFacts, next
  * 35,000 unknown keys).
  */
 export function preparePatching(link: LinkParts): void {
-  (link.unknownWords.index ??= new UnknownKeyWords(link.unknownByFile)).prepare();
-  link.importers.index ??= new ModuleImporters(link.facts.codeFiles);
+  unknownWordsOf(link).prepare();
+  importersOf(link, link.facts);
+}
+
+function unknownWordsOf(parts: LinkParts): UnknownKeyWords {
+  return (parts.patching.unknownWords ??= new UnknownKeyWords(parts.unknownByFile));
+}
+
+/** counted from `facts`, the workspace's facts now (relinkCodeFile counts each changed file again) */
+function importersOf(parts: LinkParts, facts: WorkspaceFacts): ModuleImporters {
+  return (parts.patching.importers ??= new ModuleImporters(facts.codeFiles));
 }
 
 function assetIdsOf(f: CodeFileFacts): string[] {
@@ -244,14 +253,14 @@ function planPatch(before: CodeFileFacts, next: CodeFileFacts, prev: AnalysisRes
       return true;
     };
     for (const id of removed) for (const r of graph.referencesTo(id)) if (!other(r.location.file)) return undefined;
-    const words = (parts.unknownWords.index ??= new UnknownKeyWords(parts.unknownByFile));
+    const words = unknownWordsOf(parts);
     for (const id of added) {
       for (const file of words.filesNaming(id)) {
         if (parts.unknownByFile.get(file)?.some((u) => u.kind === 'key' && u.wanted === id) && !other(file)) return undefined;
       }
     }
   }
-  return { added, removed, others, words: parts.unknownWords.index };
+  return { added, removed, others, words: parts.patching.unknownWords };
 }
 
 /**
@@ -272,7 +281,7 @@ function sameSymbolsOutside(before: CodeFileFacts, next: CodeFileFacts, parts: L
  * index would pick another module, never no where it would pick this one.
  */
 function importedElsewhere(file: CodeFileFacts, parts: LinkParts, facts: WorkspaceFacts): boolean {
-  const importers = (parts.importers.index ??= new ModuleImporters(facts.codeFiles));
+  const importers = importersOf(parts, facts);
   const names = [file.symbols.module];
   if (file.symbols.module.endsWith('.__init__')) names.push(file.symbols.module.slice(0, -'.__init__'.length));
   return names.some((n) => importers.importedBesides(file.file, n));

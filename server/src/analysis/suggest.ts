@@ -68,6 +68,19 @@ function letterMask(s: string, out: Uint32Array, at: number): void {
   out[at * 2 + 1] = hi >>> 0;
 }
 
+/**
+ * Edits needed at least between candidate `i` (its letterMask in `masks`)
+ * and a string of mask lo/hi: the kinds of characters one has and the other
+ * lacks each need an edit.
+ */
+function lettersApart(masks: Uint32Array, i: number, lo: number, hi: number): number {
+  const cLo = masks[i * 2];
+  const cHi = masks[i * 2 + 1];
+  const extra = popcount(cLo & ~lo) + popcount(cHi & ~hi);
+  const missing = popcount(lo & ~cLo) + popcount(hi & ~cHi);
+  return extra > missing ? extra : missing;
+}
+
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
@@ -178,9 +191,7 @@ export function wordsNear(key: string, words: readonly string[]): string[] {
     if (Math.abs(len - k.length) > Math.max(2, Math.floor(len / 3)) + 1) continue;
     for (let i = starts[len], end = starts[len + 1]; i < end; i++) {
       const limit = Math.max(2, Math.floor(source[i].length / 3));
-      const lo = masks[i * 2];
-      const hi = masks[i * 2 + 1];
-      if (popcount(lo & ~mask[0]) + popcount(hi & ~mask[1]) > limit || popcount(mask[0] & ~lo) + popcount(mask[1] & ~hi) > limit) continue;
+      if (lettersApart(masks, i, mask[0], mask[1]) > limit) continue;
       if (editDistance(lower[i], k, limit) <= limit) out.push(source[i]);
     }
   }
@@ -247,9 +258,7 @@ function nearestIn(w: string, lists: CandidateLists, found: Nearest, skip?: Read
       if (len < 0 || len > longest) continue;
       for (let k = starts[len], end = starts[len + 1]; k < end; k++) {
         if (delta > reach()) break;
-        const cLo = masks[k * 2];
-        const cHi = masks[k * 2 + 1];
-        if (popcount(cLo & ~wLo) + popcount(cHi & ~wHi) > bestD || popcount(wLo & ~cLo) + popcount(wHi & ~cHi) > bestD) continue;
+        if (lettersApart(masks, k, wLo, wHi) > bestD) continue;
         // letters of the candidate the word does not have, and the other way round, repeats counted
         const lc = lower[k];
         let matched = 0;

@@ -19,11 +19,12 @@ export class UnknownKeyWords {
   /** the names at build (their length groups stay cached in suggest.ts) */
   private readonly first: string[];
   /** names added by patches since */
-  private readonly later: string[] = [];
+  private later: string[] = [];
 
   constructor(unknownByFile: ReadonlyMap<string, readonly UnknownReference[]>) {
-    for (const [file, list] of unknownByFile) this.addFile(file, list, false);
-    this.first = [...this.filesOf.keys()];
+    for (const [file, list] of unknownByFile) this.addFile(file, list);
+    this.first = this.later;
+    this.later = [];
   }
 
   /** Builds the length groups of the names now (the first save that adds a key would). */
@@ -32,14 +33,14 @@ export class UnknownKeyWords {
   }
 
   /** The names of a file's unknown keys, as re-linked. */
-  addFile(file: string, list: readonly UnknownReference[], later = true): void {
+  addFile(file: string, list: readonly UnknownReference[]): void {
     for (const u of list) {
       if (u.kind !== 'key') continue;
       let files = this.filesOf.get(u.wanted);
       if (!files) {
         files = new Set();
         this.filesOf.set(u.wanted, files);
-        if (later) this.later.push(u.wanted);
+        this.later.push(u.wanted);
       }
       files.add(file);
     }

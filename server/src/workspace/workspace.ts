@@ -191,23 +191,21 @@ export class AssetWorkspace {
 
   filesChanged(files: string[]): Promise<Snapshot> {
     return this.serial(async () => {
-      const projects = new Set<string>();
+      // each dbt project to reload, with its files in this change (the rest of its files are as the last load saw them)
+      const projects = new Map<string, string[]>();
       const codeFiles: string[] = [];
       let rediscover = false;
       for (const file of files) {
         const role = this.roleOf(file);
         const project = this.dbtProjectOf(file);
-        if (role === 'dbtProjectFile') {
-          if (!this.dbt.has(dirname(file))) rediscover = true;
-          projects.add(dirname(file));
-        } else if (project && (role === 'manifest' || /\.(sql|ya?ml|csv)$/.test(file))) {
-          projects.add(project);
-        }
+        const dbtRoot = role === 'dbtProjectFile' ? dirname(file) : project && (role === 'manifest' || /\.(sql|ya?ml|csv)$/.test(file)) ? project : undefined;
+        if (role === 'dbtProjectFile' && !this.dbt.has(dirname(file))) rediscover = true;
+        if (dbtRoot) projects.set(dbtRoot, [...(projects.get(dbtRoot) ?? []), file]);
         if (role === 'python' || role === 'typescript' || role === 'componentYaml') codeFiles.push(file);
       }
       // many at once (a branch switch): on reader threads, while the dbt projects reload here
       const codeRead = this.beginCodeReads([...new Set(codeFiles)]);
-      for (const p of projects) await this.loadDbt(p, true);
+      for (const [p, changed] of projects) await this.loadDbt(p, true, changed);
       await codeRead();
       if (rediscover) {
         const found = discover(this.roots, this.files, this.classifier);
@@ -264,7 +262,8 @@ export class AssetWorkspace {
     return file;
   }
 
-  private async loadDbt(root: string, reload = false): Promise<void> {
+  /** changedFiles: on a reload, the project's files that changed since its last load, when known (see LoadDbtProjectOptions) */
+  private async loadDbt(root: string, reload = false, changedFiles?: string[]): Promise<void> {
     if (!this.files.stat(join(root, 'dbt_project.yml'))?.isFile) {
       this.dbt.delete(root);
       this.dbtCaches.delete(root);
@@ -276,7 +275,7 @@ export class AssetWorkspace {
       const ctx = this.kept && this.keptReadContext(root, manifestPath);
       const kept = ctx && this.useKeptReads && !cache.manifest ? this.kept!.load(ctx, this.files) : undefined;
       if (kept) cache.manifest = kept;
-      const loaded = await loadDbtProject(root, this.files, { manifestPath, cache });
+      const loaded = await loadDbtProject(root, this.files, { manifestPath, cache, changedFiles });
       if (kept && cache.manifest === kept) this.log(`dbt project ${this.rel(root)}: the manifest read kept from the last session is current; the manifest was not read`);
       if (ctx && cache.manifest) this.kept!.use(ctx, cache.manifest);
       const previous = this.dbt.get(root);

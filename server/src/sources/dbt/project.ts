@@ -1,15 +1,16 @@
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { FileSource, FileStat } from '../fileSource';
+import type { FileSource } from '../fileSource';
 import type { DbtNode, DbtProjectFacts } from '../../model/dbt';
 import type { Diagnostic } from '../../model/diagnostic';
 import { ZERO_RANGE } from '../../model/location';
-import { CHECKSUM_PREFIX, readManifest, relocateManifestNodes, type ManifestReadResult } from './manifest';
+import { readManifest, relocateManifestNodes, type ManifestReadResult } from './manifest';
 import { FileScanMemo } from './scanMemo';
 import type { KeptManifestRead } from './manifestReadCodec';
-import { DEFAULT_MAX_FILE_BYTES, DbtResolver, readDbtProjectFiles, walk } from './projectFiles';
-import { parseDbtProjectYml } from './projectYml';
-import { isInside, projectDir, relPosix } from './paths';
+import { DEFAULT_MAX_FILE_BYTES, DbtResolver, readDbtProjectFiles } from './projectFiles';
+import { fullFileState, statSignature, updatedFileState, walkProject, type ManifestBaseline, type ProjectFileState } from './projectFileState';
+import { isInside, relPosix } from './paths';
+
+export { statSignature } from './projectFileState';
 
 export interface LoadDbtProjectOptions {
   /** default `<root>/target/manifest.json` */
@@ -22,6 +23,12 @@ export interface LoadDbtProjectOptions {
   maxManifestBytes?: number;
   /** what an earlier load of the same project read, reused for what has not changed */
   cache?: DbtProjectCache;
+  /**
+   * the files that changed since the cache's last load (watcher events, editor
+   * buffers), when that is known: with an unchanged manifest, only they are
+   * looked at, not every file of the project
+   */
+  changedFiles?: readonly string[];
 }
 
 /**
@@ -33,6 +40,8 @@ export class DbtProjectCache {
   readonly scans = new FileScanMemo();
   /** the last manifest read, with the project files as they were when it located its nodes (file → size and mtime) */
   manifest?: KeptManifestRead;
+  /** which project files differ from that read, as of the last load */
+  fileState?: ProjectFileState;
 }
 
 /**
@@ -51,79 +60,6 @@ function shortDbtVersion(v: string | undefined): string {
 
 function countLabel(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
-}
-
-/**
- * dbt's checksum of a file: sha256 of its text, taken whole by some dbt
- * versions and stripped by others (real manifests show both).
- */
-function sameAsChecksum(bytes: Uint8Array, checksum: string): boolean {
-  // the manifest reader keeps the first 16 hex digits (64 bits) of a sha256
-  const matches = (data: Uint8Array | string): boolean => {
-    const hex = createHash('sha256').update(data).digest('hex');
-    return hex === checksum || (checksum.length === CHECKSUM_PREFIX && hex.startsWith(checksum));
-  };
-  if (matches(bytes)) return true;
-  const text = Buffer.from(bytes).toString('utf8');
-  const trimmed = text.trim();
-  return trimmed.length !== text.length && matches(trimmed);
-}
-
-/** SQL / YAML / CSV files of the project and its packages, with their stats. */
-function projectFileStats(root: string, fs: FileSource): Map<string, FileStat> {
-  const settings = parseDbtProjectYml(fs.readText(path.join(root, 'dbt_project.yml')) ?? '');
-  const roots: { dir: string; paths: string[] }[] = [];
-  const pathsOf = (s: typeof settings): string[] => [...new Set([...s.modelPaths, ...s.seedPaths, ...s.snapshotPaths, ...s.analysisPaths])];
-  roots.push({ dir: root, paths: pathsOf(settings) });
-  const packagesDir = projectDir(root, settings.packagesInstallPath) ?? '';
-  for (const entry of packagesDir ? (fs.list(packagesDir) ?? []) : []) {
-    const dir = path.join(packagesDir, entry);
-    const t = fs.readText(path.join(dir, 'dbt_project.yml'));
-    if (t !== undefined) roots.push({ dir, paths: pathsOf(parseDbtProjectYml(t)) });
-  }
-  const out = new Map<string, FileStat>();
-  for (const r of roots) {
-    for (const p of r.paths) {
-      const dir = projectDir(r.dir, p);
-      if (dir === undefined) continue;
-      for (const [file] of walk(fs, dir, ['.sql', '.yml', '.yaml', '.csv'])) {
-        const st = fs.stat(file);
-        if (st) out.set(file, st);
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * The files that changed after `sinceMs`, or that an editor holds unsaved. A
- * file newer than the manifest whose content still has the checksum the
- * manifest recorded for it was only touched (a fresh clone or checkout writes
- * every file after the manifest): it is not counted.
- */
-function newerFiles(stats: Map<string, FileStat>, fs: FileSource, sinceMs: number, checksums: Map<string, string>): string[] {
-  const out: string[] = [];
-  for (const [file, st] of stats) {
-    if (st.mtimeMs <= sinceMs && !st.isOverlay) continue;
-    const checksum = checksums.get(file);
-    const bytes = checksum !== undefined ? fs.readBytes(file) : undefined;
-    if (checksum !== undefined && bytes !== undefined && sameAsChecksum(bytes, checksum)) continue;
-    out.push(file);
-  }
-  return out;
-}
-
-/** What identifies a file's content without reading it (an editor buffer: nothing, see changedSince). */
-export function statSignature(st: FileStat): string {
-  return `${st.size}:${st.mtimeMs}`;
-}
-
-/** Files that differ from the snapshot (changed, added, removed, or held by an editor). */
-function changedSince(snapshot: Map<string, string>, stats: Map<string, FileStat>): Set<string> {
-  const out = new Set<string>();
-  for (const [file, st] of stats) if (st.isOverlay || snapshot.get(file) !== statSignature(st)) out.add(file);
-  for (const file of snapshot.keys()) if (!stats.has(file)) out.add(file);
-  return out;
 }
 
 function touches(node: DbtNode, files: Set<string>): boolean {
@@ -194,7 +130,10 @@ export async function loadDbtProject(
 
   const cached = opts.cache?.manifest;
   const unchanged = cached && cached.path === manifestPath && cached.size === st.size && cached.mtimeMs === st.mtimeMs && !st.isOverlay;
-  const stats = projectFileStats(root, fs);
+  // A reload after known files changed starts from the last load's file state; any other load
+  // stats every project file, before the manifest is read (a file dbt writes meanwhile is newer).
+  const lastState = unchanged && opts.changedFiles && opts.cache?.fileState?.baseline === cached ? opts.cache.fileState : undefined;
+  const walked = lastState ? undefined : walkProject(root, fs);
   const attempt = (): ManifestReadResult | undefined => {
     const bytes = fs.readBytes(manifestPath);
     return bytes === undefined ? undefined : readManifest(bytes, manifestPath, root, fs);
@@ -225,25 +164,35 @@ export async function loadDbtProject(
     return fromFiles();
   }
 
+  const facts = result.facts;
+  // by the file each node was read from (before the places below are found again: a node whose
+  // file is gone loses that place, and its checksum must not move to its properties file)
+  const checksums = new Map<string, string>();
+  for (const n of facts.nodes) if (n.checksum !== undefined && n.locations[0]) checksums.set(n.locations[0].file, n.checksum);
+  if (!unchanged && opts.cache && !st.isOverlay && walked) {
+    const files = new Map([...walked.stats].map(([f, s]) => [f, s.isOverlay ? 'overlay' : statSignature(s)] as const));
+    opts.cache.manifest = { path: manifestPath, size: st.size, mtimeMs: st.mtimeMs, result: reuse(result), files };
+  }
+  // what the files are compared with: the read kept in the cache (just made, or still current), else the manifest's time alone
+  const baseline: ManifestBaseline = opts.cache?.manifest && (unchanged || !st.isOverlay) ? opts.cache.manifest : { mtimeMs: st.mtimeMs };
+  let state = lastState && updatedFileState(lastState, root, opts.changedFiles!, fs, checksums);
+  if (!state) {
+    const w = walked ?? walkProject(root, fs);
+    state = fullFileState(w.stats, w.dirs, fs, baseline, checksums);
+  }
+  if (opts.cache && state.baseline === opts.cache.manifest) opts.cache.fileState = state;
   if (unchanged) {
     // The kept read's places may have found their ranges in the files as they
     // were then: the nodes whose files changed or went since get new places
     // (the overlay below replaces most of them; a removed YAML entry or a
     // binary file would not be).
-    const changed = changedSince(cached.files, stats);
-    const facts = result.facts;
+    const changed = state.changed;
     const stale = changed.size ? facts.nodes.flatMap((n, i) => (touches(n, changed) ? [i] : [])) : [];
     const located = relocateManifestNodes(stale.map((i) => facts.nodes[i]), fs, root, facts.name);
     stale.forEach((i, k) => (facts.nodes[i] = located[k]));
-  } else if (opts.cache && !st.isOverlay) {
-    const files = new Map([...stats].map(([f, s]) => [f, s.isOverlay ? 'overlay' : statSignature(s)] as const));
-    opts.cache.manifest = { path: manifestPath, size: st.size, mtimeMs: st.mtimeMs, result: reuse(result), files };
   }
-  const facts = result.facts;
   diagnostics.push(...result.diagnostics);
-  const checksums = new Map<string, string>();
-  for (const n of facts.nodes) if (n.checksum !== undefined && n.locations[0]) checksums.set(n.locations[0].file, n.checksum);
-  const newer = new Set(newerFiles(stats, fs, st.mtimeMs, checksums));
+  const newer = state.newer;
   let overlaid = 0;
   if (newer.size > 0) {
     // The newer files, and the properties files of their manifest nodes (a model's config,

@@ -11,6 +11,7 @@ import type { FileScanMemo } from './scanMemo';
 import { projectDir, relPosix } from './paths';
 import { scanSqlReferences, type SqlScan } from './sqlScan';
 import { scanPythonModel } from './pythonModelScan';
+import { walk, walkOnly, type WalkedFile } from './projectWalk';
 
 export { scanSqlReferences } from './sqlScan';
 export type { SqlScan, SqlConfig } from './sqlScan';
@@ -28,8 +29,6 @@ export interface ReadOptions {
    */
   only?: ReadonlySet<string>;
 }
-
-const SKIP_DIRS = new Set(['node_modules', 'target', 'dbt_packages', 'dbt_modules', 'logs', '__pycache__']);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -99,21 +98,9 @@ function guarded<T>(ctx: Ctx, file: string, scan: () => T): T | undefined {
 const emptyScan = (): SqlScan => ({ refs: [], sources: [], snapshots: [] });
 
 /** Files under `dir` (recursive) with one of `exts`, as [absolute path, folders relative to dir]. */
-export function walk(fs: FileSource, dir: string, exts: string[], folders: string[] = [], out: [string, string[]][] = [], depth = 0): [string, string[]][] {
-  if (depth > 30) return out;
-  for (const name of (fs.list(dir) ?? []).sort()) {
-    if (name.startsWith('.')) continue;
-    const p = path.join(dir, name);
-    const st = fs.stat(p);
-    if (!st) continue;
-    if (st.isDirectory) {
-      // a linked directory may loop (`ln -s . loop`) or leave the project: not followed, as in discovery
-      if (!SKIP_DIRS.has(name) && !st.isSymlink) walk(fs, p, exts, [...folders, name], out, depth + 1);
-    } else if (st.isFile && exts.some((e) => name.toLowerCase().endsWith(e))) {
-      out.push([p, folders]);
-    }
-  }
-  return out;
+/** The files of `dir` the read looks at: all of them, or only those in `ctx.only` (without walking the tree). */
+function filesIn(ctx: Ctx, dir: string, exts: string[]): WalkedFile[] {
+  return ctx.only ? walkOnly(ctx.fs, dir, exts, ctx.only) : walk(ctx.fs, dir, exts);
 }
 
 function stem(file: string): string {
@@ -179,8 +166,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   const snapshotDirs = packageDirs(ctx, pkgRoot, settings.snapshotPaths);
   const analysisDirs = packageDirs(ctx, pkgRoot, settings.analysisPaths);
   for (const dir of [...new Set([...modelDirs, ...seedDirs, ...snapshotDirs, ...analysisDirs])]) {
-    for (const [file, folders] of walk(ctx.fs, dir, ['.yml', '.yaml'])) {
-      if (ctx.only && !ctx.only.has(file)) continue;
+    for (const [file, folders] of filesIn(ctx, dir, ['.yml', '.yaml'])) {
       const y = scanned(ctx, file, 'yaml', (text) => indexSchemaYaml(text, file));
       if (!y) continue;
       if (y.skipped) skippedFile(ctx, file, y.skipped);
@@ -197,7 +183,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   const seedYaml = yamlEntries('seeds');
   const snapshotYaml = yamlEntries('snapshots');
 
-  const modelFiles = modelDirs.flatMap((dir) => walk(ctx.fs, dir, ['.sql', '.py'])).filter(([file]) => !ctx.only || ctx.only.has(file));
+  const modelFiles = modelDirs.flatMap((dir) => filesIn(ctx, dir, ['.sql', '.py']));
   const modelStems = new Set(modelFiles.map(([f]) => stem(f)));
 
   // versioned models: file stem → (model name, version entry). A version lives in
@@ -268,8 +254,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
 
   // seeds
   for (const dir of seedDirs) {
-    for (const [file, folders] of walk(ctx.fs, dir, ['.csv'])) {
-      if (ctx.only && !ctx.only.has(file)) continue;
+    for (const [file, folders] of filesIn(ctx, dir, ['.csv'])) {
       const st = ctx.fs.stat(file);
       if (!st) continue;
       const name = stem(file);
@@ -300,8 +285,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
 
   // snapshots ({% snapshot %} blocks)
   for (const dir of snapshotDirs) {
-    for (const [file, folders] of walk(ctx.fs, dir, ['.sql'])) {
-      if (ctx.only && !ctx.only.has(file)) continue;
+    for (const [file, folders] of filesIn(ctx, dir, ['.sql'])) {
       const scan = scanned(ctx, file, 'sql', (text) => guarded(ctx, file, () => scanSqlReferences(text, file)) ?? emptyScan());
       if (!scan) continue;
       for (const block of scan.snapshots) {
@@ -363,8 +347,7 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
 
   // analyses
   for (const dir of analysisDirs) {
-    for (const [file, folders] of walk(ctx.fs, dir, ['.sql'])) {
-      if (ctx.only && !ctx.only.has(file)) continue;
+    for (const [file, folders] of filesIn(ctx, dir, ['.sql'])) {
       const read = scanned(ctx, file, 'analysis', (text) => ({
         scan: guarded(ctx, file, () => scanSqlReferences(text, file)) ?? emptyScan(),
         firstContent: firstContentRange(text),

@@ -74,6 +74,8 @@ export class AssetWorkspace {
   private readonly dbt = new Map<string, DbtEntry>();
   /** per dbt project: the manifest and file scans of the last load, reused for what did not change */
   private readonly dbtCaches = new Map<string, DbtProjectCache>();
+  /** files whose editor buffer was set or dropped since their dbt project last loaded (see filesChanged) */
+  private readonly buffersSinceLoad = new Set<string>();
   private current: Snapshot;
   /** the link behind `current`, which a one-file change may patch */
   private linked?: AnalysisResult;
@@ -153,6 +155,7 @@ export class AssetWorkspace {
       this.linked = undefined;
       // a full re-index (the command, new settings) reads everything afresh
       this.dbtCaches.clear();
+      this.buffersSinceLoad.clear();
       const found = discover(this.roots, this.files, this.classifier);
       const total = found.dbtProjects.length + found.python.length + found.typescript.length + found.componentYaml.length;
       let done = 0;
@@ -187,6 +190,7 @@ export class AssetWorkspace {
   /** Open-document overlay: unsaved text counts. Call filesChanged([file]) to re-read. */
   setOpenDocument(file: string, text: string | undefined): void {
     this.fs.setOverlay(file, text);
+    this.buffersSinceLoad.add(file);
   }
 
   filesChanged(files: string[]): Promise<Snapshot> {
@@ -205,6 +209,13 @@ export class AssetWorkspace {
       }
       // many at once (a branch switch): on reader threads, while the dbt projects reload here
       const codeRead = this.beginCodeReads([...new Set(codeFiles)]);
+      // an editor buffer opened or closed without an edit (no filesChanged) is a change to its project's next reload
+      for (const file of this.buffersSinceLoad) {
+        const p = this.dbtProjectOf(file);
+        if (p && !projects.has(p)) continue;
+        if (p) projects.get(p)!.push(file);
+        this.buffersSinceLoad.delete(file);
+      }
       for (const [p, changed] of projects) await this.loadDbt(p, true, changed);
       await codeRead();
       if (rediscover) {

@@ -169,16 +169,17 @@ export async function loadDbtProject(
   // file is gone loses that place, and its checksum must not move to its properties file)
   const checksums = new Map<string, string>();
   for (const n of facts.nodes) if (n.checksum !== undefined && n.locations[0]) checksums.set(n.locations[0].file, n.checksum);
-  if (!unchanged && opts.cache && !st.isOverlay && walked) {
+  const recordedNow = !unchanged && !!opts.cache && !st.isOverlay && !!walked;
+  if (recordedNow) {
     const files = new Map([...walked.stats].map(([f, s]) => [f, s.isOverlay ? 'overlay' : statSignature(s)] as const));
-    opts.cache.manifest = { path: manifestPath, size: st.size, mtimeMs: st.mtimeMs, result: reuse(result), files };
+    opts.cache!.manifest = { path: manifestPath, size: st.size, mtimeMs: st.mtimeMs, result: reuse(result), files };
   }
   // what the files are compared with: the read kept in the cache (just made, or still current), else the manifest's time alone
   const baseline: ManifestBaseline = opts.cache?.manifest && (unchanged || !st.isOverlay) ? opts.cache.manifest : { mtimeMs: st.mtimeMs };
   let state = lastState && updatedFileState(lastState, root, opts.changedFiles!, fs, checksums);
   if (!state) {
     const w = walked ?? walkProject(root, fs);
-    state = fullFileState(w.stats, w.dirs, fs, baseline, checksums);
+    state = fullFileState(w.stats, w.dirs, fs, baseline, checksums, { recordedNow });
   }
   if (opts.cache && state.baseline === opts.cache.manifest) opts.cache.fileState = state;
   if (unchanged) {

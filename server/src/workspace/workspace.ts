@@ -204,7 +204,9 @@ export class AssetWorkspace {
         const project = this.dbtProjectOf(file);
         const dbtRoot = role === 'dbtProjectFile' ? dirname(file) : project && (role === 'manifest' || /\.(sql|ya?ml|csv)$/.test(file)) ? project : undefined;
         if (role === 'dbtProjectFile' && !this.dbt.has(dirname(file))) rediscover = true;
-        if (dbtRoot) projects.set(dbtRoot, [...(projects.get(dbtRoot) ?? []), file]);
+        const list = dbtRoot ? projects.get(dbtRoot) : undefined;
+        if (list) list.push(file);
+        else if (dbtRoot) projects.set(dbtRoot, [file]);
         if (role === 'python' || role === 'typescript' || role === 'componentYaml') codeFiles.push(file);
       }
       // many at once (a branch switch): on reader threads, while the dbt projects reload here

@@ -17,7 +17,7 @@ import { walk, walkOnly } from './projectWalk';
 
 const PROJECT_FILE_EXTS = ['.sql', '.yml', '.yaml', '.csv'];
 
-/** What identifies a file's content without reading it (an editor buffer: nothing, see changedSince). */
+/** What identifies a file's content without reading it (an editor buffer: nothing, see differs). */
 export function statSignature(st: FileStat): string {
   return `${st.size}:${st.mtimeMs}`;
 }

@@ -97,7 +97,6 @@ function guarded<T>(ctx: Ctx, file: string, scan: () => T): T | undefined {
 
 const emptyScan = (): SqlScan => ({ refs: [], sources: [], snapshots: [] });
 
-/** Files under `dir` (recursive) with one of `exts`, as [absolute path, folders relative to dir]. */
 /** The files of `dir` the read looks at: all of them, or only those in `ctx.only` (without walking the tree). */
 function filesIn(ctx: Ctx, dir: string, exts: string[]): WalkedFile[] {
   return ctx.only ? walkOnly(ctx.fs, dir, exts, ctx.only) : walk(ctx.fs, dir, exts);

@@ -7,10 +7,8 @@ import { readManifest, relocateManifestNodes, type ManifestReadResult } from './
 import { FileScanMemo } from './scanMemo';
 import type { KeptManifestRead } from './manifestReadCodec';
 import { DEFAULT_MAX_FILE_BYTES, DbtResolver, readDbtProjectFiles } from './projectFiles';
-import { fullFileState, statSignature, updatedFileState, walkProject, type ManifestBaseline, type ProjectFileState } from './projectFileState';
+import { fullFileState, snapshotOf, updatedFileState, walkProject, type ManifestBaseline, type ProjectFileState } from './projectFileState';
 import { isInside, relPosix } from './paths';
-
-export { statSignature } from './projectFileState';
 
 export interface LoadDbtProjectOptions {
   /** default `<root>/target/manifest.json` */
@@ -170,17 +168,11 @@ export async function loadDbtProject(
   const checksums = new Map<string, string>();
   for (const n of facts.nodes) if (n.checksum !== undefined && n.locations[0]) checksums.set(n.locations[0].file, n.checksum);
   const recordedNow = !unchanged && !!opts.cache && !st.isOverlay && !!walked;
-  if (recordedNow) {
-    const files = new Map([...walked.stats].map(([f, s]) => [f, s.isOverlay ? 'overlay' : statSignature(s)] as const));
-    opts.cache!.manifest = { path: manifestPath, size: st.size, mtimeMs: st.mtimeMs, result: reuse(result), files };
-  }
+  if (recordedNow) opts.cache!.manifest = { path: manifestPath, size: st.size, mtimeMs: st.mtimeMs, result: reuse(result), files: snapshotOf(walked.stats) };
   // what the files are compared with: the read kept in the cache (just made, or still current), else the manifest's time alone
-  const baseline: ManifestBaseline = opts.cache?.manifest && (unchanged || !st.isOverlay) ? opts.cache.manifest : { mtimeMs: st.mtimeMs };
-  let state = lastState && updatedFileState(lastState, root, opts.changedFiles!, fs, checksums);
-  if (!state) {
-    const w = walked ?? walkProject(root, fs);
-    state = fullFileState(w.stats, w.dirs, fs, baseline, checksums, { recordedNow });
-  }
+  const baseline: ManifestBaseline = unchanged || recordedNow ? opts.cache!.manifest! : { mtimeMs: st.mtimeMs };
+  const state =
+    (lastState && updatedFileState(lastState, root, opts.changedFiles!, fs, checksums)) ?? fullFileState(walked ?? walkProject(root, fs), fs, baseline, checksums, { recordedNow });
   if (opts.cache && state.baseline === opts.cache.manifest) opts.cache.fileState = state;
   if (unchanged) {
     // The kept read's places may have found their ranges in the files as they

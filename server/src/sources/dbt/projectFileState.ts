@@ -13,7 +13,7 @@ import type { FileSource, FileStat } from '../fileSource';
 import { CHECKSUM_PREFIX } from './manifest';
 import { projectDir } from './paths';
 import { parseDbtProjectYml } from './projectYml';
-import { walk, walkOnly } from './projectWalk';
+import { hasExt, walk, walkOnly } from './projectWalk';
 
 const PROJECT_FILE_EXTS = ['.sql', '.yml', '.yaml', '.csv'];
 
@@ -37,8 +37,19 @@ export function projectFileDirs(root: string, fs: FileSource): string[] {
   return roots.flatMap((r) => r.paths.flatMap((p) => projectDir(r.dir, p) ?? []));
 }
 
-/** The project's folders, and the SQL / YAML / CSV files under them with their stats. */
-export function walkProject(root: string, fs: FileSource): { dirs: string[]; stats: Map<string, FileStat> } {
+/** What a manifest read records of the project files it located its nodes in (see ManifestBaseline.files). */
+export function snapshotOf(stats: ReadonlyMap<string, FileStat>): Map<string, string> {
+  return new Map([...stats].map(([f, s]) => [f, s.isOverlay ? 'overlay' : statSignature(s)] as const));
+}
+
+/** The project's folders (see projectFileDirs), and the SQL / YAML / CSV files under them with their stats. */
+export interface WalkedProject {
+  dirs: string[];
+  stats: Map<string, FileStat>;
+}
+
+/** Every project file, walked and stat'ed once. */
+export function walkProject(root: string, fs: FileSource): WalkedProject {
   const dirs = projectFileDirs(root, fs);
   const stats = new Map<string, FileStat>();
   for (const dir of dirs) {
@@ -109,8 +120,7 @@ export interface ProjectFileState {
  * (comparing 50k signatures again costs 20–30 ms of a first open).
  */
 export function fullFileState(
-  stats: ReadonlyMap<string, FileStat>,
-  dirs: string[],
+  { dirs, stats }: WalkedProject,
   fs: FileSource,
   baseline: ManifestBaseline,
   checksums: ReadonlyMap<string, string>,
@@ -143,7 +153,7 @@ export function updatedFileState(
   if (dirs.length !== state.dirs.length || dirs.some((d, i) => d !== state.dirs[i])) return undefined;
   const seen: { file: string; st: FileStat | undefined; inProject: boolean }[] = [];
   for (const file of files) {
-    if (!PROJECT_FILE_EXTS.some((e) => file.toLowerCase().endsWith(e)) || path.basename(file) === 'dbt_project.yml') return undefined;
+    if (!hasExt(file, PROJECT_FILE_EXTS) || path.basename(file) === 'dbt_project.yml') return undefined;
     const st = fs.stat(file);
     if (st?.isDirectory) return undefined;
     // a path that is gone and was never a project file may have been a folder of them

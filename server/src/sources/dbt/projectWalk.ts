@@ -8,7 +8,8 @@ const MAX_DEPTH = 30;
 /** A file the walk found, with the folders between the walked directory and it. */
 export type WalkedFile = [file: string, folders: string[]];
 
-const hasExt = (name: string, exts: string[]): boolean => exts.some((e) => name.toLowerCase().endsWith(e));
+/** `name` ends with one of `exts` (lower case, with the dot), in any case. */
+export const hasExt = (name: string, exts: string[]): boolean => exts.some((e) => name.toLowerCase().endsWith(e));
 
 /**
  * The files under `dir` with one of `exts` (lower case, with the dot), in a

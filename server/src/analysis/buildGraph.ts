@@ -180,14 +180,7 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
     if (existing) {
       withSourceLocations(graph, existing, r.node.locations);
     } else {
-      graph.addAsset({
-        key: r.key,
-        id,
-        kind: 'dbt_source',
-        locations: [...r.node.locations],
-        description: r.node.description,
-        dbtUniqueId: r.node.uniqueId,
-      });
+      graph.addAsset(dbtSourceAsset(r));
     }
   }
 
@@ -236,18 +229,7 @@ export function analyzeWorkspace(facts: WorkspaceFacts, now: number = Date.now()
     selectionGroupsOf(ctx, file, groups);
     if (groups.size) selectionsByFile.set(file.file, [...groups.values()]);
   }
-  for (const r of records.values()) {
-    if (!r.isAsset) continue;
-    const owner = r.id;
-    for (const ref of r.node.refs) {
-      if (!ref.location) continue;
-      linkReference(ctx, sqlReference(ref, 'sql_ref'), owner);
-    }
-    for (const src of r.node.sources) {
-      if (!src.location) continue;
-      linkReference(ctx, sqlReference(src, 'sql_source'), owner);
-    }
-  }
+  for (const r of records.values()) if (r.isAsset) linkSqlReferences(ctx, r.node, r.id);
 
   // 5. Translators that could not be evaluated and are in use.
   const translatorDiagnostics: Diagnostic[] = [];
@@ -355,6 +337,18 @@ export function linkReference(ctx: LinkContext, ref: KeyReference, owner?: strin
   ctx.graph.addReference(resolved);
 }
 
+/** The ref() and source() calls of a dbt asset's code, owned by its asset `owner`; those with no known place are left out. */
+export function linkSqlReferences(ctx: LinkContext, node: DbtNode, owner: string): void {
+  for (const ref of node.refs) {
+    if (!ref.location) continue;
+    linkReference(ctx, sqlReference(ref, 'sql_ref'), owner);
+  }
+  for (const src of node.sources) {
+    if (!src.location) continue;
+    linkReference(ctx, sqlReference(src, 'sql_source'), owner);
+  }
+}
+
 /** A file's jobs and materialize calls, with the definitions they name by function. */
 export function selectionGroupsOf(ctx: LinkContext, file: CodeFileFacts, groups: Map<string, SelectionGroup>): void {
   for (const sel of file.selections) {
@@ -372,7 +366,7 @@ export function selectionGroupsOf(ctx: LinkContext, file: CodeFileFacts, groups:
 /** Assets of unchanged dbt nodes (same key and partitions), reused like code assets. */
 const previousDbtAsset = new WeakMap<DbtNode, Asset>();
 
-function dbtAsset(r: DbtAssetRecord): Asset {
+export function dbtAsset(r: DbtAssetRecord): Asset {
   const prev = previousDbtAsset.get(r.node);
   if (prev && prev.id === r.id && prev.partitions === r.partitions) return prev;
   const asset: Asset = {
@@ -387,6 +381,11 @@ function dbtAsset(r: DbtAssetRecord): Asset {
   };
   previousDbtAsset.set(r.node, asset);
   return asset;
+}
+
+/** The asset of a dbt source no code asset defines. */
+export function dbtSourceAsset(r: DbtAssetRecord): Asset {
+  return { key: r.key, id: r.id, kind: 'dbt_source', locations: [...r.node.locations], description: r.node.description, dbtUniqueId: r.node.uniqueId };
 }
 
 /** The reference a ref()/source() call in a model's SQL makes: one object per call, so its resolution is reused too. */

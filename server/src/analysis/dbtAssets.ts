@@ -125,7 +125,7 @@ export function resolveBindings(codeFiles: CodeFileFacts[], projects: DbtProject
       let translator: TranslatorFact | undefined;
       if (fact.translator?.kind === 'inline') translator = fact.translator.fact;
       else if (fact.translator?.kind === 'name') translator = symbols.resolveTranslator(file, fact.translator.name);
-      const selected = project ? selectedAssets(project, fact.select || 'fqn:*', fact.exclude) : new Set<string>();
+      const selected = project ? selectedAssets(project, selectOf(fact), fact.exclude) : new Set<string>();
       out.push({ fact, file, project, partitions: symbols.resolvePartitions(file, fact.partitions), translator, selected });
     }
   }
@@ -144,27 +144,61 @@ export function buildDbtRecords(projects: DbtProjectFacts[], bindings: ResolvedB
   for (const project of projects) {
     const own = bindings.filter((b) => b.project === project);
     const byId = nodesById(project);
-    const fallbackTranslator = own.find((b) => b.translator)?.translator;
+    const fallback = fallbackTranslator(own);
     for (const node of project.nodes) {
-      const asset = isAssetNode(node);
-      if (!asset && node.resourceType !== 'source') continue;
-      const binding = asset ? own.find((b) => b.selected.has(node.uniqueId)) : undefined;
-      const isAsset = asset && (own.length === 0 || binding !== undefined);
-      const translator = binding?.translator ?? fallbackTranslator;
-      const { key, id } = keyOf(node, translator?.cases);
-      records.set(node.uniqueId, {
-        node,
-        project,
-        key,
-        id,
-        isAsset,
-        binding,
-        partitions: binding?.partitions,
-        upstream: asset ? upstreamOf(node, byId) : [],
-      });
+      const r = recordOf(node, project, own, fallback, () => upstreamOf(node, byId));
+      if (r) records.set(node.uniqueId, r);
     }
   }
   return records;
+}
+
+/** The translator of a project's nodes that no binding selects: its first binding's that has one. */
+function fallbackTranslator(own: ResolvedBinding[]): TranslatorFact | undefined {
+  return own.find((b) => b.translator)?.translator;
+}
+
+/** A node's record under the bindings of its project (`own`); undefined for a node that is neither an asset nor a source. */
+function recordOf(
+  node: DbtNode,
+  project: DbtProjectFacts,
+  own: ResolvedBinding[],
+  fallback: TranslatorFact | undefined,
+  upstream: () => string[],
+): DbtAssetRecord | undefined {
+  const asset = isAssetNode(node);
+  if (!asset && node.resourceType !== 'source') return undefined;
+  const binding = asset ? own.find((b) => b.selected.has(node.uniqueId)) : undefined;
+  const isAsset = asset && (own.length === 0 || binding !== undefined);
+  const translator = binding?.translator ?? fallback;
+  const { key, id } = keyOf(node, translator?.cases);
+  return { node, project, key, id, isAsset, binding, partitions: binding?.partitions, upstream: asset ? upstream() : [] };
+}
+
+/**
+ * The record `node` has in place of `was` (relinkDbtProject.ts): the same
+ * unique id, depends_on and asset-ness, every other node of the project the
+ * same, so its upstream is the one `was` had.
+ */
+export function recordInPlaceOf(was: DbtNode, wasProject: DbtProjectFacts, node: DbtNode, project: DbtProjectFacts, bindings: ResolvedBinding[]): DbtAssetRecord | undefined {
+  const own = bindings.filter((b) => b.project === project);
+  return recordOf(node, project, own, fallbackTranslator(own), () => {
+    // kept from the link `was` was in; made again only if that was lost
+    const up = nodeUpstream.get(was) ?? upstreamOf(was, nodesById(wasProject));
+    nodeUpstream.set(node, up);
+    return up;
+  });
+}
+
+/** The selections evaluated over `from` stand for `to` too: a patch found they pick the same nodes (relinkDbtProject.ts). */
+export function carrySelections(from: DbtProjectFacts, to: DbtProjectFacts): void {
+  const byExpr = selectionCache.get(from);
+  if (byExpr && !selectionCache.has(to)) selectionCache.set(to, byExpr);
+}
+
+/** The `select=` a binding means: dagster-dbt's default is every node. */
+export function selectOf(fact: DbtAssetsBindingFact): string {
+  return fact.select || 'fqn:*';
 }
 
 export function kindOfNode(node: DbtNode): 'dbt_model' | 'dbt_seed' | 'dbt_snapshot' | 'dbt_source' {

@@ -264,6 +264,29 @@ function selectExpression(nodes: DbtNode[], graph: Graph, expr: string): Set<str
   return out;
 }
 
+/** The criteria of a selection expression, each as selectExpression reads it (unparsable ones select nothing). */
+function criteriaOf(expr: string): Criterion[] {
+  const out: Criterion[] = [];
+  for (const part of expr.split(/[\s,]+/)) {
+    const c = part ? parseCriterion(part) : undefined;
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+/**
+ * Whether `select` minus `exclude` picks the same nodes when `after` takes the
+ * place of `before` (same unique id and depends_on; every other node the
+ * same): every criterion matches both alike. Graph operators walk depends_on
+ * from the nodes the criteria match, so equal matches give equal selections.
+ * May say no where the selections are equal after all, never yes where they differ.
+ */
+export function selectsAlike(before: DbtNode, after: DbtNode, select: string, exclude?: string): boolean {
+  const criteria = criteriaOf(select.trim() ? select : 'fqn:*');
+  if (exclude && exclude.trim()) criteria.push(...criteriaOf(exclude));
+  return criteria.every((c) => methodMatches(before, c.method, c.value) === methodMatches(after, c.method, c.value));
+}
+
 /**
  * Unique ids of the nodes `select` minus `exclude` picks. Only ids of nodes in
  * `nodes` are returned (graph walks through unknown ids are dropped).

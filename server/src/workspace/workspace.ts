@@ -3,6 +3,7 @@ import type { CodeFileFacts, DbtProjectFacts, Diagnostic } from '../model';
 import { AssetGraph } from '../model';
 import { analyzeWorkspace, type AnalysisResult, type WorkspaceFacts } from '../analysis/buildGraph';
 import { preparePatching, relinkCodeFile } from '../analysis/relinkCodeFile';
+import { relinkDbtProject } from '../analysis/relinkDbtProject';
 import { DbtProjectCache, loadDbtProject } from '../sources/dbt/project';
 import { statSignature } from '../sources/dbt/projectFileState';
 import { pythonModuleName } from '../sources/python';
@@ -467,6 +468,27 @@ export class AssetWorkspace {
     return relinkCodeFile(this.linked, facts, facts.codeFiles[changed]);
   }
 
+  /**
+   * When the facts differ from the last link's in one dbt project only (every
+   * code file's facts the same objects, the other projects too), its changed
+   * nodes are patched into the last link; undefined when they cannot be
+   * (relinkDbtProject).
+   */
+  private patchOneDbtProject(facts: WorkspaceFacts): AnalysisResult | undefined {
+    const prev = this.linked?.link.facts;
+    if (!prev || !this.linked) return undefined;
+    if (prev.codeFiles.length !== facts.codeFiles.length || prev.codeFiles.some((f, i) => f !== facts.codeFiles[i])) return undefined;
+    if (prev.dbtProjects.length !== facts.dbtProjects.length) return undefined;
+    let changed: number | undefined;
+    for (let i = 0; i < facts.dbtProjects.length; i++) {
+      if (prev.dbtProjects[i] === facts.dbtProjects[i]) continue;
+      if (changed !== undefined) return undefined;
+      changed = i;
+    }
+    if (changed === undefined) return undefined;
+    return relinkDbtProject(this.linked, facts, prev.dbtProjects[changed], facts.dbtProjects[changed]);
+  }
+
   private relink(opts: { suggestionsNow?: boolean } = {}): Snapshot {
     const dbtEntries = [...this.dbt.values()];
     const readerDiagnostics: Diagnostic[] = [...dbtEntries.flatMap((e) => e.diagnostics), ...[...this.codeDiagnostics.values()].flat()];
@@ -474,7 +496,7 @@ export class AssetWorkspace {
     const facts: WorkspaceFacts = { dbtProjects: dbtEntries.map((e) => e.facts), codeFiles: [...this.code.values()], readerDiagnostics };
     let result: AnalysisResult;
     try {
-      const patched = this.patchOneCodeFile(facts);
+      const patched = this.patchOneCodeFile(facts) ?? this.patchOneDbtProject(facts);
       this.lastLink = patched ? 'patched' : 'full';
       result = patched ?? analyzeWorkspace(facts);
     } catch (err) {

@@ -177,17 +177,41 @@ function recordOf(
 
 /**
  * The record `node` has in place of `was` (relinkDbtProject.ts): the same
- * unique id, depends_on and asset-ness, every other node of the project the
- * same, so its upstream is the one `was` had.
+ * unique id and asset-ness. With the same depends_on its upstream is the one
+ * `was` had (no node it walks through changed: relinkDbtProject checks).
  */
 export function recordInPlaceOf(was: DbtNode, wasProject: DbtProjectFacts, node: DbtNode, project: DbtProjectFacts, bindings: ResolvedBinding[]): DbtAssetRecord | undefined {
   const own = bindings.filter((b) => b.project === project);
   return recordOf(node, project, own, fallbackTranslator(own), () => {
+    if (was.dependsOn !== node.dependsOn && JSON.stringify(was.dependsOn) !== JSON.stringify(node.dependsOn)) return upstreamOf(node, nodesById(project));
     // kept from the link `was` was in; made again only if that was lost
     const up = nodeUpstream.get(was) ?? upstreamOf(was, nodesById(wasProject));
     nodeUpstream.set(node, up);
     return up;
   });
+}
+
+/** The record of the node `uniqueId` of `project` (one a changed node now depends on), under its bindings. */
+export function recordOfId(uniqueId: string, project: DbtProjectFacts, bindings: ResolvedBinding[]): DbtAssetRecord | undefined {
+  const byId = nodesById(project);
+  const node = byId.get(uniqueId);
+  if (!node) return undefined;
+  const own = bindings.filter((b) => b.project === project);
+  return recordOf(node, project, own, fallbackTranslator(own), () => upstreamOf(node, byId));
+}
+
+/**
+ * `to` is `from` with the nodes `changed` in place of theirs (same unique
+ * ids, same order): its index by unique id is `from`'s with those set, moved
+ * rather than built again (50k nodes: ~10 ms a save). `from` builds its own
+ * again if ever asked.
+ */
+export function moveNodesById(from: DbtProjectFacts, to: DbtProjectFacts, changed: readonly DbtNode[]): void {
+  const byId = byIdCache.get(from);
+  if (!byId || byIdCache.has(to)) return;
+  byIdCache.delete(from);
+  for (const n of changed) byId.set(n.uniqueId, n);
+  byIdCache.set(to, byId);
 }
 
 /** The selections evaluated over `from` stand for `to` too: a patch found they pick the same nodes (relinkDbtProject.ts). */

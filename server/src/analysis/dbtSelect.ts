@@ -287,6 +287,13 @@ export function selectsAlike(before: DbtNode, after: DbtNode, select: string, ex
   return criteria.every((c) => methodMatches(before, c.method, c.value) === methodMatches(after, c.method, c.value));
 }
 
+/** Whether `select` or `exclude` walks depends_on (`+`, `N+`, `@`): then what a node depends on changes what they pick. */
+export function walksGraph(select: string, exclude?: string): boolean {
+  const criteria = criteriaOf(select);
+  if (exclude) criteria.push(...criteriaOf(exclude));
+  return criteria.some((c) => c.parents || c.children || c.childrensParents);
+}
+
 /**
  * Unique ids of the nodes `select` minus `exclude` picks. Only ids of nodes in
  * `nodes` are returned (graph walks through unknown ids are dropped).

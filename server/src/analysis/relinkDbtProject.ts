@@ -1,4 +1,4 @@
-import type { Asset, DbtNode, DbtProjectFacts, Location } from '../model';
+import type { Asset, DbtNode, DbtProjectFacts, Edge, Location } from '../model';
 import { LayeredMap } from '../model/layeredMap';
 import {
   dbtAsset,
@@ -10,9 +10,9 @@ import {
   type LinkParts,
   type WorkspaceFacts,
 } from './buildGraph';
-import { carrySelections, recordInPlaceOf, selectOf, type DbtAssetRecord, type ResolvedBinding } from './dbtAssets';
+import { carrySelections, moveNodesById, recordInPlaceOf, recordOfId, selectOf, type DbtAssetRecord, type ResolvedBinding } from './dbtAssets';
 import { isNonAssetNode } from './dbtKeys';
-import { selectsAlike } from './dbtSelect';
+import { selectsAlike, walksGraph } from './dbtSelect';
 import { checkEdgesInto } from './partitionChecks';
 import type { DbtLookup, DbtTarget } from './resolve';
 import { SymbolIndex } from './symbols';
@@ -22,14 +22,17 @@ import { SymbolIndex } from './symbols';
  * a change to it asks (a field added to DbtNode fails to compile until it is
  * placed here):
  * - 'same': must not change. Names, package and versions are how `ref()` and
- *   `get_asset_key_for_model` find a node, depends_on makes the edges, the
- *   calls' targets are its references (their places may move).
+ *   `get_asset_key_for_model` find a node.
+ * - 'edges': what the node depends on and its calls. They may change for a
+ *   node dagster-dbt does not walk through (an ephemeral model's change moves
+ *   its children's edges) when no `select=` of the project walks depends_on;
+ *   the node's edges and references are made again.
  * - 'checked': read by the translator, by `select=` or for asset-ness; the
  *   patch works those out again for the node and compares.
  * - 'shown': on the asset or its places; the asset is made again.
  * - 'unread': not read by a link.
  */
-const NODE_FIELDS: Record<keyof DbtNode, 'same' | 'checked' | 'shown' | 'unread'> = {
+const NODE_FIELDS: Record<keyof DbtNode, 'same' | 'edges' | 'checked' | 'shown' | 'unread'> = {
   uniqueId: 'same',
   resourceType: 'same',
   name: 'same',
@@ -37,9 +40,9 @@ const NODE_FIELDS: Record<keyof DbtNode, 'same' | 'checked' | 'shown' | 'unread'
   sourceName: 'same',
   version: 'same',
   latestVersion: 'same',
-  dependsOn: 'same',
-  refs: 'same',
-  sources: 'same',
+  dependsOn: 'edges',
+  refs: 'edges',
+  sources: 'edges',
   configSchema: 'checked',
   alias: 'checked',
   materialized: 'checked',
@@ -53,7 +56,7 @@ const NODE_FIELDS: Record<keyof DbtNode, 'same' | 'checked' | 'shown' | 'unread'
   locations: 'shown',
   checksum: 'unread',
 };
-const SAME_FIELDS = (Object.keys(NODE_FIELDS) as (keyof DbtNode)[]).filter((f) => NODE_FIELDS[f] === 'same' && f !== 'refs' && f !== 'sources');
+const SAME_FIELDS = (Object.keys(NODE_FIELDS) as (keyof DbtNode)[]).filter((f) => NODE_FIELDS[f] === 'same');
 
 /** Past this share of a project's nodes changed (and this many), a full link costs about what the patch would. */
 const MOST_CHANGED_SHARE = 1 / 4;
@@ -68,9 +71,10 @@ const MOST_CHANGED_AT_LEAST = 64;
  * and code file.
  *
  * Only when no changed node can change anything else (see `changedNodes`):
- * the same nodes in the same order, each with the same names, depends_on,
- * calls and asset-ness, picked alike by every `select=` of the project, keyed
- * as before, and with its places in the same files. A key of a changed node
+ * the same nodes in the same order, each with the same names and
+ * asset-ness, picked alike by every `select=` of the project, keyed as
+ * before, and with its places in the same files; what it depends on may
+ * change unless other nodes' edges go through it or a `select=` walks them. A key of a changed node
  * that code also defines, or a source a code asset merges with, takes the
  * full link too. Otherwise undefined: the caller links the whole workspace.
  *
@@ -82,6 +86,7 @@ export function relinkDbtProject(prev: AnalysisResult, facts: WorkspaceFacts, be
   const changed = changedNodes(before, next, prev.bindings);
   if (!changed) return undefined;
   const bindings = prev.bindings.map((b) => (b.project === before ? { ...b, project: next } : b));
+  moveNodesById(before, next, changed.map(([, node]) => node));
 
   const graph = prev.graph.derive();
   const unknownByFile = new Map(parts.unknownByFile);
@@ -109,7 +114,7 @@ export function relinkDbtProject(prev: AnalysisResult, facts: WorkspaceFacts, be
     if (!lookup.replace(was, record)) return undefined;
     if (record.isAsset) {
       if (!patchAsset(graph, parts, was, record)) return undefined;
-      if (!relinkCalls(ctx, prev, was, record)) return undefined;
+      if (!relinkCalls(ctx, prev, was, record, bindings)) return undefined;
       affected.add(record.id);
     } else if (node.resourceType === 'source') {
       if (!patchSource(graph, parts, was, record)) return undefined;
@@ -150,11 +155,13 @@ function changedNodes(before: DbtProjectFacts, next: DbtProjectFacts, bindings: 
     if (was.uniqueId !== node.uniqueId || changed.push([was, node]) > most) return undefined;
   }
   const own = bindings.filter((b) => b.project === before);
+  const walked = own.some((b) => walksGraph(selectOf(b.fact), b.fact.exclude));
   for (const [was, node] of changed) {
     for (const f of SAME_FIELDS) if (!sameValue(was[f], node[f])) return undefined;
-    if (!sameTargets(was.refs, node.refs) || !sameTargets(was.sources, node.sources)) return undefined;
     // the resource type is the same: an ephemeral model made a table (or back) changes the upstream of its children
     if (isNonAssetNode(was) !== isNonAssetNode(node)) return undefined;
+    const edges = sameValue(was.dependsOn, node.dependsOn) && sameTargets(was.refs, node.refs) && sameTargets(was.sources, node.sources);
+    if (!edges && (walked || isNonAssetNode(node))) return undefined;
     for (const b of own) if (!selectsAlike(was, node, selectOf(b.fact), b.fact.exclude)) return undefined;
   }
   return changed;
@@ -206,18 +213,18 @@ function patchSource(graph: LinkContext['graph'], parts: LinkParts, was: DbtNode
 
 /**
  * Links the node's ref() and source() calls again where they now are, with
- * the edges into its asset: those of depends_on first (kept, the same
- * nodes), then those only a call makes, as a full link orders them. False
+ * the edges into its asset: those of depends_on first (kept when it is the
+ * same), then those only a call makes, as a full link orders them. False
  * when the files of its calls hold references of anything else.
  */
-function relinkCalls(ctx: LinkContext, prev: AnalysisResult, was: DbtNode, record: DbtAssetRecord): boolean {
+function relinkCalls(ctx: LinkContext, prev: AnalysisResult, was: DbtNode, record: DbtAssetRecord, bindings: ResolvedBinding[]): boolean {
   const { graph, unknownByFile } = ctx;
   const id = record.id;
   const files = new Set<string>();
   for (const calls of [was.refs, was.sources, record.node.refs, record.node.sources]) for (const c of calls) if (c.location) files.add(c.location.file);
   for (const f of files) if (prev.graph.referencesIn(f).some((r) => r.owner !== id)) return false;
-  const kept = graph.upstream(id).filter((e) => !e.via);
   if (graph.upstream(id).some((e) => e.via && e.via.form !== 'sql_ref' && e.via.form !== 'sql_source')) return false;
+  const kept = sameValue(was.dependsOn, record.node.dependsOn) ? graph.upstream(id).filter((e) => !e.via) : dependsOnEdges(ctx, record, bindings);
   for (const f of files) {
     graph.removeReferencesIn(f);
     unknownByFile.delete(f);
@@ -226,6 +233,16 @@ function relinkCalls(ctx: LinkContext, prev: AnalysisResult, was: DbtNode, recor
   for (const e of kept) graph.addEdge(e);
   linkSqlReferences(ctx, record.node, id);
   return true;
+}
+
+/** The edges into a dbt asset from what it depends on (ephemeral models walked through), as a full link makes them. */
+function dependsOnEdges(ctx: LinkContext, record: DbtAssetRecord, bindings: ResolvedBinding[]): Edge[] {
+  const out: Edge[] = [];
+  for (const up of record.upstream) {
+    const from = recordOfId(up, record.project, bindings)?.id;
+    if (from !== undefined && ctx.graph.get(from)) out.push({ from, to: record.id });
+  }
+  return out;
 }
 
 /** The dbt lookup with changed nodes in their places, its maps copied when first written. */

@@ -28,7 +28,7 @@ function model(name: string, over: Partial<DbtNode> = {}): DbtNode {
   };
 }
 
-/** raw.orders (a source) → stg_orders → orders → report; `extra` (no calls) stands apart */
+/** raw.orders (a source) → stg_orders → orders → report; stg_orders → eph (ephemeral) → extra */
 function shop(): DbtProjectFacts {
   return {
     root: '/w/shop',
@@ -40,7 +40,8 @@ function shop(): DbtProjectFacts {
       model('stg_orders', { dependsOn: ['source.shop.raw.orders'], sources: [{ target: { kind: 'dbt_source', sourceName: 'raw', table: 'orders' }, location: loc(sql('stg_orders'), 2) }] }),
       model('orders', { tags: ['daily'], dependsOn: ['model.shop.stg_orders'], refs: [{ target: { kind: 'dbt_ref', name: 'stg_orders' }, location: loc(sql('orders'), 5) }] }),
       model('report', { tags: ['daily'], dependsOn: ['model.shop.orders'], refs: [{ target: { kind: 'dbt_ref', name: 'orders' }, location: loc(sql('report'), 1) }] }),
-      model('extra'),
+      model('eph', { materialized: 'ephemeral', dependsOn: ['model.shop.stg_orders'] }),
+      model('extra', { dependsOn: ['model.shop.eph'] }),
     ],
   };
 }
@@ -50,8 +51,8 @@ function codeFile(file: string, over: Partial<CodeFileFacts>): CodeFileFacts {
 }
 
 /** `@dbt_assets(select="tag:daily")`, and a code asset with the source's key (it takes the source's places too) */
-const code = (): CodeFileFacts[] => [
-  codeFile('/w/defs/dbt.py', { dbtBindings: [{ name: 'shop_daily', location: loc('/w/defs/dbt.py', 8), select: 'tag:daily' }] }),
+const code = (select = 'tag:daily'): CodeFileFacts[] => [
+  codeFile('/w/defs/dbt.py', { dbtBindings: [{ name: 'shop_daily', location: loc('/w/defs/dbt.py', 8), select }] }),
   codeFile('/w/defs/raw.py', { assets: [{ key: ['raw', 'orders'], kind: 'python', location: loc('/w/defs/raw.py', 3), extent: { file: '/w/defs/raw.py', range: range(2, 0, 5, 0) }, deps: [] }] }),
 ];
 
@@ -61,7 +62,7 @@ function edited(project: DbtProjectFacts, uniqueId: string, change: (n: DbtNode)
 
 const moved = (l: Location, lines = 2): Location => ({ file: l.file, range: range(l.range.start.line + lines, l.range.start.character, l.range.end.line + lines, l.range.end.character) });
 
-type Case = [what: string, uniqueId: string, change: (n: DbtNode) => DbtNode, expected: 'patched' | 'full'];
+type Case = [what: string, uniqueId: string, change: (n: DbtNode) => DbtNode, expected: 'patched' | 'full', select?: string];
 const cases: Case[] = [
   ['a description', 'model.shop.orders', (n) => ({ ...n, description: 'Orders, one row each' }), 'patched'],
   ['lines moved: the places of the model and its ref()', 'model.shop.orders', (n) => ({ ...n, locations: n.locations.map((l) => moved(l)), refs: n.refs.map((r) => ({ ...r, location: moved(r.location!) })) }), 'patched'],
@@ -75,9 +76,13 @@ const cases: Case[] = [
   ['a key of its own (meta.dagster.asset_key)', 'model.shop.orders', (n) => ({ ...n, meta: { dagster: { asset_key: ['sales', 'orders'] } } }), 'full'],
   ['a new key for a model no select= picks (others may ref() it)', 'model.shop.extra', (n) => ({ ...n, configSchema: 'marts' }), 'full'],
   ['made ephemeral', 'model.shop.orders', (n) => ({ ...n, materialized: 'ephemeral' }), 'full'],
-  ['a ref() to another model', 'model.shop.report', (n) => ({ ...n, refs: [{ target: { kind: 'dbt_ref', name: 'stg_orders' }, location: n.refs[0].location }] }), 'full'],
-  ['one more ref()', 'model.shop.report', (n) => ({ ...n, refs: [...n.refs, { target: { kind: 'dbt_ref', name: 'extra' }, location: loc(sql('report'), 9) }] }), 'full'],
-  ['depends_on', 'model.shop.report', (n) => ({ ...n, dependsOn: ['model.shop.orders', 'model.shop.extra'] }), 'full'],
+  ['a ref() to another model', 'model.shop.report', (n) => ({ ...n, refs: [{ target: { kind: 'dbt_ref', name: 'stg_orders' }, location: n.refs[0].location }] }), 'patched'],
+  ['one more ref(), and depends_on', 'model.shop.report', (n) => ({ ...n, dependsOn: [...n.dependsOn, 'model.shop.extra'], refs: [...n.refs, { target: { kind: 'dbt_ref', name: 'extra' }, location: loc(sql('report'), 9) }] }), 'patched'],
+  ['a ref() to a model that is not there', 'model.shop.report', (n) => ({ ...n, refs: [...n.refs, { target: { kind: 'dbt_ref', name: 'ordrs' }, location: loc(sql('report'), 9) }] }), 'patched'],
+  ['depends_on through the ephemeral model', 'model.shop.report', (n) => ({ ...n, dependsOn: ['model.shop.eph'] }), 'patched'],
+  ['depends_on, under a select= that walks it', 'model.shop.report', (n) => ({ ...n, dependsOn: ['model.shop.stg_orders'] }), 'full', 'tag:daily +extra'],
+  ["the ephemeral model's depends_on (its children's edges go through it)", 'model.shop.eph', (n) => ({ ...n, dependsOn: ['source.shop.raw.orders'] }), 'full'],
+  ['the places of the ephemeral model', 'model.shop.eph', (n) => ({ ...n, locations: n.locations.map((l) => moved(l)) }), 'patched'],
   ['its name', 'model.shop.extra', (n) => ({ ...n, name: 'extras' }), 'full'],
   ['its package', 'model.shop.extra', (n) => ({ ...n, packageName: 'other' }), 'full'],
   ['a version', 'model.shop.orders', (n) => ({ ...n, version: 2 }), 'full'],
@@ -88,12 +93,12 @@ const cases: Case[] = [
 ];
 
 for (const withCode of [true, false]) {
-  for (const [what, uniqueId, change, expected] of cases) {
+  for (const [what, uniqueId, change, expected, select] of cases) {
     // with no @dbt_assets every model is an asset: the select= cases then change nothing a link reads
-    const want = withCode || !/the tag select= reads/.test(what) ? expected : 'patched';
+    const want = withCode || !/the tag select= reads|a select= that walks/.test(what) ? expected : 'patched';
     test(`dbt patch ${withCode ? 'with' : 'without'} code, ${what}: ${want}`, () => {
       const before = shop();
-      const facts: WorkspaceFacts = { dbtProjects: [before], codeFiles: withCode ? code() : [], readerDiagnostics: [] };
+      const facts: WorkspaceFacts = { dbtProjects: [before], codeFiles: withCode ? code(select) : [], readerDiagnostics: [] };
       const prev = analyzeWorkspace(facts, NOW);
       const next = edited(before, uniqueId, change);
       const now: WorkspaceFacts = { ...facts, dbtProjects: [next] };

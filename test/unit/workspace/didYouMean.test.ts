@@ -14,9 +14,9 @@ test('the did-you-mean lists of the first index are ready when it ends; those of
     const ids = () => (ws as unknown as { linked: { link: { assetIds: Set<string> } } }).linked.link.assetIds;
     assert.ok(ids().size > 5);
     assert.equal(candidatesPrepared(ids()), true, 'built with the first index');
-    // a model calls one more model (edited in its buffer): a full link with a new key set, whose lists wait for the editor's quiet time
+    // a model made ephemeral (edited in its buffer) is no asset: a full link with a new key set, whose lists wait for the editor's quiet time
     const zones = join(TAXI, 'analytics', 'models', 'staging', 'stg_zones.sql');
-    ws.setOpenDocument(zones, `${ws.readText(zones)}\n-- {{ ref('stg_trips') }}\n`);
+    ws.setOpenDocument(zones, `{{ config(materialized='ephemeral') }}\n${ws.readText(zones)}`);
     await ws.filesChanged([zones]);
     assert.equal(ws.lastLink, 'full');
     assert.equal(candidatesPrepared(ids()), false, 'not built in the link itself');

@@ -117,7 +117,7 @@ for (const [example, minPatched] of [['taxi', 50], ['broken', 40]] as const) {
   });
 }
 
-test('a model saved with its lines moved is patched: its references and asset point at the new places; a new ref() links the whole workspace', async () => {
+test('a model saved with its lines moved, or with one more ref(), is patched; made ephemeral, it links the whole workspace', async () => {
   const root = mkdtempSync(join(tmpdir(), 'asset-lens-dbt-relink-'));
   cpSync(join(EXAMPLES, 'taxi'), root, { recursive: true });
   const ws = new AssetWorkspace({ roots: [root], readerThreads: 0 });
@@ -136,12 +136,23 @@ test('a model saved with its lines moved is patched: its references and asset po
       before.map(([id, line]) => [id, (line as number) + 2]),
     );
 
+    // one more call: another reference and edge, in a patch too
     ws.setOpenDocument(sql, `${text}\n-- {{ ref('stg_zones') }}\n`);
     await ws.filesChanged([sql]);
-    assert.equal(ws.lastLink, 'full', 'one more call: another reference, and depends_on read again');
+    assert.equal(ws.lastLink, 'patched');
+    const zones = [...ws.snapshot.graph.assets.values()].find((a) => a.dbtUniqueId?.endsWith('.stg_zones'))!.id;
+    const metrics = [...ws.snapshot.graph.assets.values()].find((a) => a.dbtUniqueId?.endsWith('.daily_metrics'))!.id;
+    assert.ok(ws.snapshot.graph.upstream(metrics).some((e) => e.from === zones));
     const want = analyzeWorkspace(ws.linkedFacts!);
     const s = ws.snapshot;
     assert.deepEqual(visibleLink(s.graph, [...s.diagnostics.values()].flat(), s.edgeProblems), visibleLink(want.graph, want.diagnostics, want.edgeProblems));
+
+    // made ephemeral: its children's edges go through it, so the whole workspace is linked
+    assert.match(text, /materialized='incremental'/);
+    ws.setOpenDocument(sql, text.replace("materialized='incremental'", "materialized='ephemeral'"));
+    await ws.filesChanged([sql]);
+    assert.equal(ws.lastLink, 'full');
+    assert.equal(ws.snapshot.graph.get(metrics), undefined);
   } finally {
     ws.dispose();
     rmSync(root, { recursive: true, force: true });

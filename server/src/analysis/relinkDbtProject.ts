@@ -245,10 +245,10 @@ function dependsOnEdges(ctx: LinkContext, record: DbtAssetRecord, bindings: Reso
   return out;
 }
 
-/** The dbt lookup with changed nodes in their places, its maps copied when first written. */
+/** The dbt lookup with changed nodes in their places, its maps derived when first written. */
 class LookupPatch {
-  private models?: Map<string, DbtTarget[]>;
-  private sources?: Map<string, DbtTarget[]>;
+  private models?: LayeredMap<string, DbtTarget[]>;
+  private sources?: LayeredMap<string, DbtTarget[]>;
 
   constructor(private readonly from: DbtLookup) {}
 
@@ -256,7 +256,7 @@ class LookupPatch {
   replace(was: DbtNode, record: DbtAssetRecord): boolean {
     const isSource = was.resourceType === 'source';
     const name = isSource ? (was.sourceName ?? '') : was.name;
-    const map = isSource ? (this.sources ??= new Map(this.from.sources)) : (this.models ??= new Map(this.from.models));
+    const map = isSource ? (this.sources ??= new LayeredMap(this.from.sources)) : (this.models ??= new LayeredMap(this.from.models));
     const list = map.get(name);
     const at = list ? list.findIndex((t) => t.node === was) : -1;
     // the key is the same too: references that resolved to it still do

@@ -1,5 +1,6 @@
 import type { DbtNode, KeyReference } from '../model';
 import { keyId } from '../model';
+import { LayeredMap } from '../model/layeredMap';
 import type { DbtAssetRecord } from './dbtAssets';
 
 /**
@@ -8,16 +9,17 @@ import type { DbtAssetRecord } from './dbtAssets';
  * key is whatever the translator made of it.
  */
 export interface DbtLookup {
-  models: Map<string, DbtTarget[]>;
-  sources: Map<string, DbtTarget[]>;
+  /** layered: a patch (relinkDbtProject.ts) derives its own without copying every name */
+  models: LayeredMap<string, DbtTarget[]>;
+  sources: LayeredMap<string, DbtTarget[]>;
 }
 
 /** What resolving needs of a dbt record: kept with the link, so not the whole record. */
 export type DbtTarget = Pick<DbtAssetRecord, 'node' | 'id'>;
 
 export function buildDbtLookup(records: Iterable<DbtAssetRecord>): DbtLookup {
-  const models = new Map<string, DbtTarget[]>();
-  const sources = new Map<string, DbtTarget[]>();
+  const models = new LayeredMap<string, DbtTarget[]>();
+  const sources = new LayeredMap<string, DbtTarget[]>();
   for (const r of records) {
     const map = r.node.resourceType === 'source' ? sources : models;
     const name = r.node.resourceType === 'source' ? r.node.sourceName ?? '' : r.node.name;

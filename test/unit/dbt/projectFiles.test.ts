@@ -201,3 +201,48 @@ test('files over the size limit are skipped with a log line; unreadable files ar
   assert.deepEqual(missing.facts.nodes, []);
   assert.equal(missing.facts.name, 'nothing-here');
 });
+
+test('DbtResolver indexing only the names the linked nodes call links them as one indexing every node (seeded projects)', async () => {
+  const { DbtResolver } = await import('../../../server/src/sources/dbt/projectFiles');
+  const { Rng } = await import('../../robust/lib/prng');
+  const rng = new Rng(20261125);
+  const names = ['orders', 'customers', 'payments', 'stg_orders', 'dim_dates'];
+  const packages = ['shop', 'utils', 'other'];
+  for (let round = 0; round < 40; round++) {
+    const nodes: DbtNode[] = [];
+    for (let i = 0; i < 30; i++) {
+      const type = rng.pick(['model', 'model', 'seed', 'snapshot', 'source', 'test']);
+      const name = rng.pick(names);
+      const pkg = rng.pick(packages);
+      const version = rng.chance(0.2) ? rng.int(3) + 1 : undefined;
+      nodes.push({
+        uniqueId: `${type}.${pkg}.${name}.${i}`,
+        resourceType: type,
+        name,
+        packageName: pkg,
+        sourceName: type === 'source' ? rng.pick(['raw', 'landing']) : undefined,
+        version,
+        latestVersion: version !== undefined && rng.chance(0.5) ? 2 : undefined,
+        tags: [],
+        fqn: [pkg, name],
+        dependsOn: [],
+        refs: Array.from({ length: rng.int(3) }, () => ({
+          target: { kind: 'dbt_ref' as const, name: rng.pick(names), package: rng.chance(0.3) ? rng.pick(packages) : undefined, version: rng.chance(0.2) ? rng.int(3) + 1 : undefined },
+        })),
+        sources: Array.from({ length: rng.int(2) }, () => ({ target: { kind: 'dbt_source' as const, sourceName: rng.pick(['raw', 'landing']), table: rng.pick(names) } })),
+        locations: [],
+      });
+    }
+    const calling = nodes.filter(() => rng.chance(0.2));
+    const copy = (list: DbtNode[]) => list.map((n) => ({ ...n }));
+    const a = copy(calling);
+    const b = copy(calling);
+    new DbtResolver(nodes, 'shop').link(a);
+    new DbtResolver(nodes, 'shop', b).link(b);
+    assert.deepEqual(
+      b.map((n) => n.dependsOn),
+      a.map((n) => n.dependsOn),
+      `round ${round}`,
+    );
+  }
+});

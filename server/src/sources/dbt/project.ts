@@ -60,20 +60,38 @@ function countLabel(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-function touches(node: DbtNode, files: Set<string>): boolean {
-  return (
-    node.locations.some((l) => files.has(l.file)) ||
-    node.refs.some((r) => r.location !== undefined && files.has(r.location.file)) ||
-    node.sources.some((r) => r.location !== undefined && files.has(r.location.file))
-  );
+// Loops rather than callbacks in the passes over every node below: a reload of a 50k-node manifest makes several.
+
+function touches(node: DbtNode, files: ReadonlySet<string>): boolean {
+  for (const l of node.locations) if (files.has(l.file)) return true;
+  for (const r of node.refs) if (r.location !== undefined && files.has(r.location.file)) return true;
+  for (const r of node.sources) if (r.location !== undefined && files.has(r.location.file)) return true;
+  return false;
 }
 
-function filesOf(node: DbtNode): string[] {
-  return node.locations.map((l) => l.file);
+function placedIn(node: DbtNode, files: ReadonlySet<string>): boolean {
+  for (const l of node.locations) if (files.has(l.file)) return true;
+  return false;
 }
 
-function summary(nodes: DbtNode[]): string {
-  const c = (t: string): number => nodes.filter((n) => n.resourceType === t).length;
+/**
+ * The manifest's checksum of each node's file, by that file: of every file,
+ * or of `files` alone (a reload from the changed files looks up only those).
+ */
+function checksumsOf(nodes: readonly DbtNode[], files?: ReadonlySet<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const n of nodes) {
+    if (n.checksum === undefined) continue;
+    const file = n.locations[0]?.file;
+    if (file !== undefined && (!files || files.has(file))) out.set(file, n.checksum);
+  }
+  return out;
+}
+
+function summary(nodes: readonly DbtNode[]): string {
+  const count = new Map<string, number>();
+  for (const n of nodes) count.set(n.resourceType, (count.get(n.resourceType) ?? 0) + 1);
+  const c = (t: string): number => count.get(t) ?? 0;
   const parts = [countLabel(c('model'), 'model', 'models'), countLabel(c('source'), 'source', 'sources')];
   if (c('seed')) parts.push(countLabel(c('seed'), 'seed', 'seeds'));
   if (c('snapshot')) parts.push(countLabel(c('snapshot'), 'snapshot', 'snapshots'));
@@ -163,16 +181,15 @@ export async function loadDbtProject(
   }
 
   const facts = result.facts;
-  // by the file each node was read from (before the places below are found again: a node whose
-  // file is gone loses that place, and its checksum must not move to its properties file)
-  const checksums = new Map<string, string>();
-  for (const n of facts.nodes) if (n.checksum !== undefined && n.locations[0]) checksums.set(n.locations[0].file, n.checksum);
   const recordedNow = !unchanged && !!opts.cache && !st.isOverlay && !!walked;
   if (recordedNow) opts.cache!.manifest = { path: manifestPath, size: st.size, mtimeMs: st.mtimeMs, result: reuse(result), files: snapshotOf(walked.stats) };
   // what the files are compared with: the read kept in the cache (just made, or still current), else the manifest's time alone
   const baseline: ManifestBaseline = unchanged || recordedNow ? opts.cache!.manifest! : { mtimeMs: st.mtimeMs };
+  // checksums by the file each node was read from: taken before the places below are found again (a node
+  // whose file is gone loses that place, and its checksum must not move to its properties file)
   const state =
-    (lastState && updatedFileState(lastState, root, opts.changedFiles!, fs, checksums)) ?? fullFileState(walked ?? walkProject(root, fs), fs, baseline, checksums, { recordedNow });
+    (lastState && updatedFileState(lastState, root, opts.changedFiles!, fs, checksumsOf(facts.nodes, new Set(opts.changedFiles)))) ??
+    fullFileState(walked ?? walkProject(root, fs), fs, baseline, checksumsOf(facts.nodes), { recordedNow });
   if (opts.cache && state.baseline === opts.cache.manifest) opts.cache.fileState = state;
   if (unchanged) {
     // The kept read's places may have found their ranges in the files as they
@@ -180,7 +197,8 @@ export async function loadDbtProject(
     // (the overlay below replaces most of them; a removed YAML entry or a
     // binary file would not be).
     const changed = state.changed;
-    const stale = changed.size ? facts.nodes.flatMap((n, i) => (touches(n, changed) ? [i] : [])) : [];
+    const stale: number[] = [];
+    if (changed.size) for (let i = 0; i < facts.nodes.length; i++) if (touches(facts.nodes[i], changed)) stale.push(i);
     const located = relocateManifestNodes(stale.map((i) => facts.nodes[i]), fs, root, facts.name);
     stale.forEach((i, k) => (facts.nodes[i] = located[k]));
   }
@@ -194,19 +212,26 @@ export async function loadDbtProject(
     for (const n of facts.nodes) if (n.locations.length > 1 && newer.has(n.locations[0].file)) for (const l of n.locations) only.add(l.file);
     const files = readDbtProjectFiles(root, fs, { maxFileBytes: maxBytes, memo: opts.cache?.scans, only });
     diagnostics.push(...files.diagnostics);
-    const byId = new Map(facts.nodes.map((n, i) => [n.uniqueId, i] as const));
+    // each newer node in its manifest node's place, or after them (a unique id read twice: the last)
     const replaced: DbtNode[] = [];
+    const fresh = new Map<string, DbtNode>();
     for (const node of files.facts.nodes) {
-      if (!filesOf(node).some((f) => newer.has(f))) continue;
-      const i = byId.get(node.uniqueId);
-      if (i === undefined) {
-        byId.set(node.uniqueId, facts.nodes.length);
-        facts.nodes.push(node);
-      } else facts.nodes[i] = node;
+      if (!placedIn(node, newer)) continue;
+      fresh.set(node.uniqueId, node);
       replaced.push(node);
     }
+    const placed = new Set<string>();
+    if (fresh.size) {
+      for (let i = 0; i < facts.nodes.length; i++) {
+        const node = fresh.get(facts.nodes[i].uniqueId);
+        if (!node) continue;
+        facts.nodes[i] = node;
+        placed.add(node.uniqueId);
+      }
+    }
+    for (const [id, node] of fresh) if (!placed.has(id)) facts.nodes.push(node);
     if (replaced.length) {
-      new DbtResolver(facts.nodes, facts.name).link(replaced);
+      new DbtResolver(facts.nodes, facts.name, replaced).link(replaced);
       facts.origin = 'manifest+files';
     }
     overlaid = newer.size;

@@ -409,20 +409,32 @@ function scanPackage(ctx: Ctx, pkgRoot: string, settings: DbtProjectSettings, pk
   return nodes;
 }
 
+function sourceKey(sourceName: string | undefined, table: string): string {
+  return `${sourceName}\u0000${table}`;
+}
+
 /** ref() / source() → unique id, dbt's way: own package first, then the root project, then any. */
 export class DbtResolver {
   private readonly byName = new Map<string, DbtNode[]>();
   private readonly sources = new Map<string, DbtNode[]>();
+  /**
+   * `calling`: the nodes that will be linked, when only they will (an
+   * overlay of a few files over a manifest of 50k nodes): only the names
+   * their calls use are indexed.
+   */
   constructor(
     nodes: DbtNode[],
     private readonly rootName: string,
+    calling?: readonly DbtNode[],
   ) {
+    const names = calling && new Set(calling.flatMap((n) => n.refs.map((r) => r.target.name)));
+    const tables = calling && new Set(calling.flatMap((n) => n.sources.map((s) => sourceKey(s.target.sourceName, s.target.table ?? ''))));
     for (const n of nodes) {
       if (n.resourceType === 'source') {
-        const k = `${n.sourceName}\u0000${n.name}`;
-        (this.sources.get(k) ?? this.sources.set(k, []).get(k)!).push(n);
+        const k = sourceKey(n.sourceName, n.name);
+        if (!tables || tables.has(k)) (this.sources.get(k) ?? this.sources.set(k, []).get(k)!).push(n);
       } else if (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot') {
-        (this.byName.get(n.name) ?? this.byName.set(n.name, []).get(n.name)!).push(n);
+        if (!names || names.has(n.name)) (this.byName.get(n.name) ?? this.byName.set(n.name, []).get(n.name)!).push(n);
       }
     }
   }
@@ -445,7 +457,7 @@ export class DbtResolver {
   }
 
   source(target: DbtSourceTarget, fromPackage: string): DbtNode | undefined {
-    const cands = this.sources.get(`${target.sourceName}\u0000${target.table ?? ''}`) ?? [];
+    const cands = this.sources.get(sourceKey(target.sourceName, target.table ?? '')) ?? [];
     return this.prefer(cands, fromPackage);
   }
 

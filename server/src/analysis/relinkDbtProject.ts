@@ -74,9 +74,10 @@ const MOST_CHANGED_AT_LEAST = 64;
  * the same nodes in the same order, each with the same names and
  * asset-ness, picked alike by every `select=` of the project, keyed as
  * before, and with its places in the same files; what it depends on may
- * change unless other nodes' edges go through it or a `select=` walks them. A key of a changed node
- * that code also defines, or a source a code asset merges with, takes the
- * full link too. Otherwise undefined: the caller links the whole workspace.
+ * change unless other nodes' edges go through it or a `select=` walks
+ * them. A key of a changed node that code also defines, or one that two
+ * sources share, takes the full link too. Otherwise undefined: the caller
+ * links the whole workspace.
  *
  * `facts` are the workspace's facts now; they must differ from the ones of
  * `prev` in `next` (which replaces `before`) only.
@@ -88,15 +89,27 @@ export function relinkDbtProject(prev: AnalysisResult, facts: WorkspaceFacts, be
   const bindings = prev.bindings.map((b) => (b.project === before ? { ...b, project: next } : b));
   moveNodesById(before, next, changed.map(([, node]) => node));
 
+  // 1. The changed nodes' records, each in its old one's place in the lookup (the same key)
+  const lookup = new LookupPatch(parts.dbt);
+  const records: [DbtNode, DbtAssetRecord][] = [];
+  for (const [was, node] of changed) {
+    const record = recordInPlaceOf(was, before, node, next, bindings);
+    // neither an asset nor a source (a test, an ephemeral model): nothing of it is in the graph
+    if (!record) continue;
+    if (!lookup.replace(was, record)) return undefined;
+    records.push([was, record]);
+  }
+
+  // 2. Their assets, references and edges
   const graph = prev.graph.derive();
   const unknownByFile = new Map(parts.unknownByFile);
   const edgeChecks = new LayeredMap(parts.edgeChecks);
-  const lookup = new LookupPatch(parts.dbt);
   let sourceLocations = parts.sourceLocations;
+  const dbt = lookup.result();
   const ctx: LinkContext = {
     graph,
     assetIds: parts.assetIds,
-    dbt: parts.dbt,
+    dbt,
     modelNames: parts.modelNames,
     sourceNames: parts.sourceNames,
     symbols: new SymbolIndex(facts.codeFiles),
@@ -107,11 +120,8 @@ export function relinkDbtProject(prev: AnalysisResult, facts: WorkspaceFacts, be
   /** assets whose own places or whose edges' places changed: the partition checks of their edges run again */
   const affected = new Set<string>();
 
-  for (const [was, node] of changed) {
-    const record = recordInPlaceOf(was, before, node, next, bindings);
-    // neither an asset nor a source (a test, an ephemeral model): nothing of it is in the graph
-    if (!record) continue;
-    if (!lookup.replace(was, record)) return undefined;
+  for (const [was, record] of records) {
+    const node = record.node;
     if (record.isAsset) {
       if (!patchAsset(graph, parts, was, record)) return undefined;
       if (!relinkCalls(ctx, prev, was, record, bindings)) return undefined;
@@ -125,7 +135,7 @@ export function relinkDbtProject(prev: AnalysisResult, facts: WorkspaceFacts, be
     // a model no `@dbt_assets` selects is only in the lookup
   }
 
-  // the partition checks of the edges into the patched assets and out of them (their places are in the messages)
+  // 3. The partition checks of the edges into the patched assets and out of them (their places are in the messages)
   for (const id of [...affected]) for (const e of graph.downstream(id)) affected.add(e.to);
   for (const id of affected) {
     const asset = graph.get(id);
@@ -136,7 +146,7 @@ export function relinkDbtProject(prev: AnalysisResult, facts: WorkspaceFacts, be
 
   // the project's nodes are picked as before, so a later full link need not evaluate `select=` again
   carrySelections(before, next);
-  const link: LinkParts = { ...parts, facts, dbt: lookup.result(), sourceLocations, unknownByFile, edgeChecks };
+  const link: LinkParts = { ...parts, facts, dbt, sourceLocations, unknownByFile, edgeChecks };
   return finishLink(graph, facts.readerDiagnostics, link, bindings, now);
 }
 

@@ -125,7 +125,7 @@ export function resolveBindings(codeFiles: CodeFileFacts[], projects: DbtProject
       let translator: TranslatorFact | undefined;
       if (fact.translator?.kind === 'inline') translator = fact.translator.fact;
       else if (fact.translator?.kind === 'name') translator = symbols.resolveTranslator(file, fact.translator.name);
-      const selected = project ? selectedAssets(project, selectOf(fact), fact.exclude) : new Set<string>();
+      const selected = project ? selectionOf(project, fact) : new Set<string>();
       out.push({ fact, file, project, partitions: symbols.resolvePartitions(file, fact.partitions), translator, selected });
     }
   }
@@ -223,6 +223,11 @@ export function carrySelections(from: DbtProjectFacts, to: DbtProjectFacts): voi
 /** The `select=` a binding means: dagster-dbt's default is every node. */
 export function selectOf(fact: DbtAssetsBindingFact): string {
   return fact.select || 'fqn:*';
+}
+
+/** The asset nodes of `project` a binding picks (kept per project: a later link over it reads them again). */
+export function selectionOf(project: DbtProjectFacts, fact: DbtAssetsBindingFact): Set<string> {
+  return selectedAssets(project, selectOf(fact), fact.exclude);
 }
 
 export function kindOfNode(node: DbtNode): 'dbt_model' | 'dbt_seed' | 'dbt_snapshot' | 'dbt_source' {

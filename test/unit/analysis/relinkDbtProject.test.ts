@@ -80,7 +80,9 @@ const cases: Case[] = [
   ['one more ref(), and depends_on', 'model.shop.report', (n) => ({ ...n, dependsOn: [...n.dependsOn, 'model.shop.extra'], refs: [...n.refs, { target: { kind: 'dbt_ref', name: 'extra' }, location: loc(sql('report'), 9) }] }), 'patched'],
   ['a ref() to a model that is not there', 'model.shop.report', (n) => ({ ...n, refs: [...n.refs, { target: { kind: 'dbt_ref', name: 'ordrs' }, location: loc(sql('report'), 9) }] }), 'patched'],
   ['depends_on through the ephemeral model', 'model.shop.report', (n) => ({ ...n, dependsOn: ['model.shop.eph'] }), 'patched'],
-  ['depends_on, under a select= that walks it', 'model.shop.report', (n) => ({ ...n, dependsOn: ['model.shop.stg_orders'] }), 'full', 'tag:daily +extra'],
+  ['depends_on, under a select= that walks it elsewhere (evaluated again: the same nodes)', 'model.shop.report', (n) => ({ ...n, dependsOn: ['model.shop.stg_orders'] }), 'patched', 'tag:daily +extra'],
+  ['depends_on onto the model a select= walks from', 'model.shop.report', (n) => ({ ...n, dependsOn: [...n.dependsOn, 'model.shop.extra'] }), 'full', 'extra+'],
+  ['another tag that select= reads (evaluated again: the same nodes)', 'model.shop.report', (n) => ({ ...n, tags: ['finance'] }), 'patched', 'tag:daily tag:finance'],
   ["the ephemeral model's depends_on (its children's edges go through it)", 'model.shop.eph', (n) => ({ ...n, dependsOn: ['source.shop.raw.orders'] }), 'full'],
   ['the places of the ephemeral model', 'model.shop.eph', (n) => ({ ...n, locations: n.locations.map((l) => moved(l)) }), 'patched'],
   ['its name', 'model.shop.extra', (n) => ({ ...n, name: 'extras' }), 'full'],
@@ -95,7 +97,7 @@ const cases: Case[] = [
 for (const withCode of [true, false]) {
   for (const [what, uniqueId, change, expected, select] of cases) {
     // with no @dbt_assets every model is an asset: the select= cases then change nothing a link reads
-    const want = withCode || !/the tag select= reads|a select= that walks/.test(what) ? expected : 'patched';
+    const want = withCode || !/the tag select= reads|a select= walks from/.test(what) ? expected : 'patched';
     test(`dbt patch ${withCode ? 'with' : 'without'} code, ${what}: ${want}`, () => {
       const before = shop();
       const facts: WorkspaceFacts = { dbtProjects: [before], codeFiles: withCode ? code(select) : [], readerDiagnostics: [] };

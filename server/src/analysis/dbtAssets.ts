@@ -177,13 +177,21 @@ function recordOf(
 
 /**
  * The record `node` has in place of `was` (relinkDbtProject.ts): the same
- * unique id and asset-ness. With the same depends_on its upstream is the one
- * `was` had (no node it walks through changed: relinkDbtProject checks).
+ * unique id and asset-ness. With the same depends_on (`sameDependsOn`) its
+ * upstream is the one `was` had (no node it walks through changed:
+ * relinkDbtProject checks).
  */
-export function recordInPlaceOf(was: DbtNode, wasProject: DbtProjectFacts, node: DbtNode, project: DbtProjectFacts, bindings: ResolvedBinding[]): DbtAssetRecord | undefined {
+export function recordInPlaceOf(
+  was: DbtNode,
+  wasProject: DbtProjectFacts,
+  node: DbtNode,
+  project: DbtProjectFacts,
+  bindings: ResolvedBinding[],
+  sameDependsOn: boolean,
+): DbtAssetRecord | undefined {
   const own = bindings.filter((b) => b.project === project);
   return recordOf(node, project, own, fallbackTranslator(own), () => {
-    if (was.dependsOn !== node.dependsOn && JSON.stringify(was.dependsOn) !== JSON.stringify(node.dependsOn)) return upstreamOf(node, nodesById(project));
+    if (!sameDependsOn) return upstreamOf(node, nodesById(project));
     // kept from the link `was` was in; made again only if that was lost
     const up = nodeUpstream.get(was) ?? upstreamOf(was, nodesById(wasProject));
     nodeUpstream.set(node, up);

@@ -276,10 +276,11 @@ function criteriaOf(expr: string): Criterion[] {
 
 /**
  * Whether `select` minus `exclude` picks the same nodes when `after` takes the
- * place of `before` (same unique id and depends_on; every other node the
- * same): every criterion matches both alike. Graph operators walk depends_on
- * from the nodes the criteria match, so equal matches give equal selections.
- * May say no where the selections are equal after all, never yes where they differ.
+ * place of `before` (same unique id; every other node the same; the same
+ * depends_on too where `walksGraph`): every criterion matches both alike.
+ * Graph operators walk depends_on from the nodes the criteria match, so equal
+ * matches give equal selections. May say no where the selections are equal
+ * after all, never yes where they differ.
  */
 export function selectsAlike(before: DbtNode, after: DbtNode, select: string, exclude?: string): boolean {
   const criteria = criteriaOf(select.trim() ? select : 'fqn:*');

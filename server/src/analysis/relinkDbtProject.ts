@@ -106,7 +106,7 @@ export function relinkDbtProject(prev: AnalysisResult, facts: WorkspaceFacts, be
   const lookup = new LookupPatch(parts.dbt);
   const records: [DbtNode, DbtAssetRecord][] = [];
   for (const [was, node] of changed) {
-    const record = recordInPlaceOf(was, before, node, next, bindings);
+    const record = recordInPlaceOf(was, before, node, next, bindings, sameValue(was.dependsOn, node.dependsOn));
     // neither an asset nor a source (a test, an ephemeral model): nothing of it is in the graph
     if (!record) continue;
     if (!lookup.replace(was, record)) return undefined;

@@ -455,16 +455,9 @@ export class AssetWorkspace {
    */
   private patchOneCodeFile(facts: WorkspaceFacts): AnalysisResult | undefined {
     const prev = this.linked?.link.facts;
-    if (!prev || !this.linked) return undefined;
-    if (prev.dbtProjects.length !== facts.dbtProjects.length || prev.dbtProjects.some((p, i) => p !== facts.dbtProjects[i])) return undefined;
-    if (prev.codeFiles.length !== facts.codeFiles.length) return undefined;
-    let changed: number | undefined;
-    for (let i = 0; i < facts.codeFiles.length; i++) {
-      if (prev.codeFiles[i] === facts.codeFiles[i]) continue;
-      if (changed !== undefined || prev.codeFiles[i].file !== facts.codeFiles[i].file) return undefined;
-      changed = i;
-    }
-    if (changed === undefined) return undefined;
+    if (!prev || !this.linked || onlyChanged(prev.dbtProjects, facts.dbtProjects) !== 'none') return undefined;
+    const changed = onlyChanged(prev.codeFiles, facts.codeFiles);
+    if (typeof changed !== 'number' || prev.codeFiles[changed].file !== facts.codeFiles[changed].file) return undefined;
     return relinkCodeFile(this.linked, facts, facts.codeFiles[changed]);
   }
 
@@ -476,16 +469,9 @@ export class AssetWorkspace {
    */
   private patchOneDbtProject(facts: WorkspaceFacts): AnalysisResult | undefined {
     const prev = this.linked?.link.facts;
-    if (!prev || !this.linked) return undefined;
-    if (prev.codeFiles.length !== facts.codeFiles.length || prev.codeFiles.some((f, i) => f !== facts.codeFiles[i])) return undefined;
-    if (prev.dbtProjects.length !== facts.dbtProjects.length) return undefined;
-    let changed: number | undefined;
-    for (let i = 0; i < facts.dbtProjects.length; i++) {
-      if (prev.dbtProjects[i] === facts.dbtProjects[i]) continue;
-      if (changed !== undefined) return undefined;
-      changed = i;
-    }
-    if (changed === undefined) return undefined;
+    if (!prev || !this.linked || onlyChanged(prev.codeFiles, facts.codeFiles) !== 'none') return undefined;
+    const changed = onlyChanged(prev.dbtProjects, facts.dbtProjects);
+    if (typeof changed !== 'number') return undefined;
     return relinkDbtProject(this.linked, facts, prev.dbtProjects[changed], facts.dbtProjects[changed]);
   }
 
@@ -527,4 +513,20 @@ export class AssetWorkspace {
     };
     return this.current;
   }
+}
+
+/**
+ * How two lists of facts differ: 'none' (the same objects in the same
+ * places), the index of the one that is another object, or 'more' (several,
+ * or another length).
+ */
+function onlyChanged<T>(before: readonly T[], after: readonly T[]): 'none' | number | 'more' {
+  if (before.length !== after.length) return 'more';
+  let changed: number | undefined;
+  for (let i = 0; i < after.length; i++) {
+    if (before[i] === after[i]) continue;
+    if (changed !== undefined) return 'more';
+    changed = i;
+  }
+  return changed ?? 'none';
 }

@@ -250,12 +250,19 @@ function selectCriterion(nodes: DbtNode[], graph: Graph, c: Criterion): Set<stri
   return out;
 }
 
+/** An expression as dbt reads it: space-separated unions of comma-separated intersections (an unparsable criterion: undefined). */
+function parseExpression(expr: string): (Criterion | undefined)[][] {
+  return expr
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((union) => union.split(',').filter(Boolean).map(parseCriterion));
+}
+
 function selectExpression(nodes: DbtNode[], graph: Graph, expr: string): Set<string> {
   const out = new Set<string>();
-  for (const union of expr.split(/\s+/).filter(Boolean)) {
+  for (const union of parseExpression(expr)) {
     let acc: Set<string> | undefined;
-    for (const part of union.split(',').filter(Boolean)) {
-      const c = parseCriterion(part);
+    for (const c of union) {
       const sel = c ? selectCriterion(nodes, graph, c) : new Set<string>();
       acc = acc === undefined ? sel : new Set([...acc].filter((id) => sel.has(id)));
     }
@@ -264,14 +271,11 @@ function selectExpression(nodes: DbtNode[], graph: Graph, expr: string): Set<str
   return out;
 }
 
-/** The criteria of a selection expression, each as selectExpression reads it (unparsable ones select nothing). */
+/** Every criterion of a selection expression (unparsable ones select nothing: left out). */
 function criteriaOf(expr: string): Criterion[] {
-  const out: Criterion[] = [];
-  for (const part of expr.split(/[\s,]+/)) {
-    const c = part ? parseCriterion(part) : undefined;
-    if (c) out.push(c);
-  }
-  return out;
+  return parseExpression(expr)
+    .flat()
+    .filter((c): c is Criterion => c !== undefined);
 }
 
 /**

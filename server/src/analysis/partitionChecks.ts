@@ -1,4 +1,5 @@
 import type { Asset, Diagnostic, Location, PartitionsDef } from '../model';
+import type { LayeredMap } from '../model/layeredMap';
 import { AssetGraph, isTimeShape, partitionsBadge, samePartitions, summarizePartitions, timeWindows } from '../model';
 import type { PartitionsOrigins } from './buildGraph';
 
@@ -53,6 +54,22 @@ export interface EdgeCheck {
   diagnostics: Diagnostic[];
   /** `${from}->${to}` → message */
   problems: [string, string][];
+}
+
+/**
+ * The edge checks again after a patch (relinkCodeFile, relinkDbtProject): of
+ * the edges into the assets `around` and into those downstream of them (an
+ * edge's messages name both ends and their places).
+ */
+export function recheckEdges(graph: AssetGraph, around: Iterable<string>, origins: PartitionsOrigins, edgeChecks: LayeredMap<string, EdgeCheck>, now: number): void {
+  const ids = new Set(around);
+  for (const id of [...ids]) for (const e of graph.downstream(id)) ids.add(e.to);
+  for (const id of ids) {
+    const asset = graph.get(id);
+    const found = asset && checkEdgesInto(graph, asset, origins, now);
+    if (found) edgeChecks.set(id, found);
+    else edgeChecks.delete(id);
+  }
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   type UnknownReference,
   type WorkspaceFacts,
 } from './buildGraph';
-import { checkEdgesInto, type SelectionGroup } from './partitionChecks';
+import { recheckEdges, type SelectionGroup } from './partitionChecks';
 import { closest } from './suggest';
 import { LayeredSet } from '../model/layeredSet';
 import { SymbolIndex } from './symbols';
@@ -164,13 +164,7 @@ export function relinkCodeFile(prev: AnalysisResult, facts: WorkspaceFacts, next
   }
 
   // 5. Partition checks of the edges whose ends changed: into the re-linked assets, and out of them.
-  for (const id of [...affected]) for (const e of graph.downstream(id)) affected.add(e.to);
-  for (const id of affected) {
-    const asset = graph.get(id);
-    const found = asset && checkEdgesInto(graph, asset, origins, now);
-    if (found) edgeChecks.set(id, found);
-    else edgeChecks.delete(id);
-  }
+  recheckEdges(graph, affected, origins, edgeChecks, now);
 
   const link: LinkParts = { ...parts, facts, assetIds, origins, unknownByFile, selectionsByFile, edgeChecks };
   return finishLink(graph, facts.readerDiagnostics, link, prev.bindings, now);

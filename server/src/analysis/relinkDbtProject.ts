@@ -13,7 +13,7 @@ import {
 import { carrySelections, moveNodesById, recordInPlaceOf, recordOfId, selectionOf, selectOf, type DbtAssetRecord, type ResolvedBinding } from './dbtAssets';
 import { isNonAssetNode } from './dbtKeys';
 import { selectsAlike, walksGraph } from './dbtSelect';
-import { checkEdgesInto } from './partitionChecks';
+import { recheckEdges } from './partitionChecks';
 import type { DbtLookup, DbtTarget } from './resolve';
 import { SymbolIndex } from './symbols';
 
@@ -77,9 +77,9 @@ const MOST_CHANGED_AT_LEAST = 64;
  * `select=` of the project must pick the same nodes: known when each
  * criterion matches the changed nodes alike and none walks a changed
  * depends_on, else evaluated again (about 0.2 s at 50k nodes, against
- * about 1.4 s for a full link with 5,000 code files). A key of a changed node that code also defines, or one that
- * two sources share, takes the full link too. Otherwise undefined: the
- * caller links the whole workspace.
+ * about 1.4 s for a full link with 5,000 code files). A key of a changed
+ * node that code also defines, or one that two sources share, takes the
+ * full link too. Otherwise undefined: the caller links the whole workspace.
  *
  * `facts` are the workspace's facts now; they must differ from the ones of
  * `prev` in `next` (which replaces `before`) only.
@@ -89,7 +89,7 @@ export function relinkDbtProject(prev: AnalysisResult, facts: WorkspaceFacts, be
   const plan = changedNodes(before, next, prev.bindings);
   if (!plan) return undefined;
   const { changed, reselect } = plan;
-  moveNodesById(before, next, changed.map(([, node]) => node));
+  moveNodesById(before, next, changed.map((c) => c.node));
   const bindings: ResolvedBinding[] = [];
   for (const b of prev.bindings) {
     if (b.project !== before) {
@@ -104,13 +104,13 @@ export function relinkDbtProject(prev: AnalysisResult, facts: WorkspaceFacts, be
 
   // 1. The changed nodes' records, each in its old one's place in the lookup (the same key)
   const lookup = new LookupPatch(parts.dbt);
-  const records: [DbtNode, DbtAssetRecord][] = [];
-  for (const [was, node] of changed) {
-    const record = recordInPlaceOf(was, before, node, next, bindings, sameValue(was.dependsOn, node.dependsOn));
+  const records: { was: DbtNode; record: DbtAssetRecord; sameDependsOn: boolean }[] = [];
+  for (const { was, node, sameDependsOn } of changed) {
+    const record = recordInPlaceOf(was, before, node, next, bindings, sameDependsOn);
     // neither an asset nor a source (a test, an ephemeral model): nothing of it is in the graph
     if (!record) continue;
     if (!lookup.replace(was, record)) return undefined;
-    records.push([was, record]);
+    records.push({ was, record, sameDependsOn });
   }
 
   // 2. Their assets, references and edges
@@ -133,11 +133,11 @@ export function relinkDbtProject(prev: AnalysisResult, facts: WorkspaceFacts, be
   /** assets whose own places or whose edges' places changed: the partition checks of their edges run again */
   const affected = new Set<string>();
 
-  for (const [was, record] of records) {
+  for (const { was, record, sameDependsOn } of records) {
     const node = record.node;
     if (record.isAsset) {
       if (!patchAsset(graph, parts, was, record)) return undefined;
-      if (!relinkCalls(ctx, prev, was, record, bindings)) return undefined;
+      if (!relinkCalls(ctx, prev, was, record, sameDependsOn, bindings)) return undefined;
       affected.add(record.id);
     } else if (node.resourceType === 'source') {
       if (!patchSource(graph, parts, was, record)) return undefined;
@@ -149,13 +149,7 @@ export function relinkDbtProject(prev: AnalysisResult, facts: WorkspaceFacts, be
   }
 
   // 3. The partition checks of the edges into the patched assets and out of them (their places are in the messages)
-  for (const id of [...affected]) for (const e of graph.downstream(id)) affected.add(e.to);
-  for (const id of affected) {
-    const asset = graph.get(id);
-    const found = asset && checkEdgesInto(graph, asset, parts.origins, now);
-    if (found) edgeChecks.set(id, found);
-    else edgeChecks.delete(id);
-  }
+  recheckEdges(graph, affected, parts.origins, edgeChecks, now);
 
   // the project's nodes are picked as before, so a later full link need not evaluate `select=` again
   // (when they were evaluated again above, the new project has them already)
@@ -164,29 +158,36 @@ export function relinkDbtProject(prev: AnalysisResult, facts: WorkspaceFacts, be
   return finishLink(graph, facts.readerDiagnostics, link, bindings, now);
 }
 
+/** A node read again as a new object, with the one it replaces. */
+interface ChangedNode {
+  was: DbtNode;
+  node: DbtNode;
+  sameDependsOn: boolean;
+}
+
 /**
- * The pairs of nodes (before, now) that are new objects, and whether the
+ * The nodes that are new objects, and whether the
  * project's `select=` may pick others now; undefined when a change reaches
  * further than a patch does (see relinkDbtProject).
  */
-function changedNodes(before: DbtProjectFacts, next: DbtProjectFacts, bindings: ResolvedBinding[]): { changed: [DbtNode, DbtNode][]; reselect: boolean } | undefined {
+function changedNodes(before: DbtProjectFacts, next: DbtProjectFacts, bindings: ResolvedBinding[]): { changed: ChangedNode[]; reselect: boolean } | undefined {
   if (before.root !== next.root || before.nodes.length !== next.nodes.length) return undefined;
   const most = Math.max(MOST_CHANGED_AT_LEAST, next.nodes.length * MOST_CHANGED_SHARE);
-  const changed: [DbtNode, DbtNode][] = [];
+  const changed: ChangedNode[] = [];
   for (let i = 0; i < next.nodes.length; i++) {
     const was = before.nodes[i];
     const node = next.nodes[i];
     if (was === node) continue;
-    if (was.uniqueId !== node.uniqueId || changed.push([was, node]) > most) return undefined;
+    if (was.uniqueId !== node.uniqueId || changed.push({ was, node, sameDependsOn: sameValue(was.dependsOn, node.dependsOn) }) > most) return undefined;
   }
   const own = bindings.filter((b) => b.project === before);
   const walked = own.some((b) => walksGraph(selectOf(b.fact), b.fact.exclude));
   let reselect = false;
-  for (const [was, node] of changed) {
+  for (const { was, node, sameDependsOn } of changed) {
     for (const f of SAME_FIELDS) if (!sameValue(was[f], node[f])) return undefined;
     // the resource type is the same: an ephemeral model made a table (or back) changes the upstream of its children
     if (isNonAssetNode(was) !== isNonAssetNode(node)) return undefined;
-    const edges = sameValue(was.dependsOn, node.dependsOn) && sameTargets(was.refs, node.refs) && sameTargets(was.sources, node.sources);
+    const edges = sameDependsOn && sameTargets(was.refs, node.refs) && sameTargets(was.sources, node.sources);
     if (!edges && isNonAssetNode(node)) return undefined;
     if (!edges && walked) reselect = true;
     for (const b of own) if (!reselect && !selectsAlike(was, node, selectOf(b.fact), b.fact.exclude)) reselect = true;
@@ -250,14 +251,14 @@ function patchSource(graph: LinkContext['graph'], parts: LinkParts, was: DbtNode
  * same), then those only a call makes, as a full link orders them. False
  * when the files of its calls hold references of anything else.
  */
-function relinkCalls(ctx: LinkContext, prev: AnalysisResult, was: DbtNode, record: DbtAssetRecord, bindings: ResolvedBinding[]): boolean {
+function relinkCalls(ctx: LinkContext, prev: AnalysisResult, was: DbtNode, record: DbtAssetRecord, sameDependsOn: boolean, bindings: ResolvedBinding[]): boolean {
   const { graph, unknownByFile } = ctx;
   const id = record.id;
   const files = new Set<string>();
   for (const calls of [was.refs, was.sources, record.node.refs, record.node.sources]) for (const c of calls) if (c.location) files.add(c.location.file);
   for (const f of files) if (prev.graph.referencesIn(f).some((r) => r.owner !== id)) return false;
   if (graph.upstream(id).some((e) => e.via && e.via.form !== 'sql_ref' && e.via.form !== 'sql_source')) return false;
-  const kept = sameValue(was.dependsOn, record.node.dependsOn) ? graph.upstream(id).filter((e) => !e.via) : dependsOnEdges(ctx, record, bindings);
+  const kept = sameDependsOn ? graph.upstream(id).filter((e) => !e.via) : dependsOnEdges(ctx, record, bindings);
   for (const f of files) {
     graph.removeReferencesIn(f);
     unknownByFile.delete(f);

@@ -63,7 +63,7 @@ function countLabel(n: number, one: string, many: string): string {
 // Loops rather than callbacks in the passes over every node below: a reload of a 50k-node manifest makes several.
 
 function touches(node: DbtNode, files: ReadonlySet<string>): boolean {
-  for (const l of node.locations) if (files.has(l.file)) return true;
+  if (placedIn(node, files)) return true;
   for (const r of node.refs) if (r.location !== undefined && files.has(r.location.file)) return true;
   for (const r of node.sources) if (r.location !== undefined && files.has(r.location.file)) return true;
   return false;

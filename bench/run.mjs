@@ -40,6 +40,7 @@ async function buildEngine() {
   await build({ ...bundleOptions, entryPoints: [join(ROOT, 'server', 'src', 'codeCache.ts')], outfile: CODE_CACHE_LOADER });
   // the reader threads' script, next to the engine as dist/readerWorker.js is next to the server
   await build({ ...bundleOptions, entryPoints: [join(ROOT, 'server', 'src', 'workspace', 'readerWorker.ts')], outfile: join(WORK, 'readerWorker.js') });
+  await build({ ...bundleOptions, entryPoints: [join(ROOT, 'server', 'src', 'workspace', 'manifestScanWorker.ts')], outfile: join(WORK, 'manifestScanWorker.js') });
   copyGrammars(WORK);
 }
 

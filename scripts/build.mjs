@@ -16,6 +16,8 @@ const entries = [
   { in: 'server/src/serverMain.ts', out: 'serverMain.js', noDynamicImport: true },
   // the reader threads' script: found next to the bundle that starts them (workspace/readerPool.ts)
   { in: 'server/src/workspace/readerWorker.ts', out: 'readerWorker.js' },
+  // the manifest scan thread's script, found the same way (workspace/manifestScanThread.ts)
+  { in: 'server/src/workspace/manifestScanWorker.ts', out: 'manifestScanWorker.js' },
   // the client carries elkjs (~4 MB unminified): minified it loads faster in the extension host
   { in: 'client/src/extension.ts', out: 'client.js', external: ['vscode'], minify: true },
 ];

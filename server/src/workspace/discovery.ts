@@ -77,7 +77,11 @@ export function toRel(root: string, path: string): string {
  * Walks the workspace roots. Directory symlinks are not followed (no loops,
  * nothing outside the roots); the walk is bounded by `maxEntries`.
  */
-export function discover(roots: string[], fs: FileSource, classifier: FileClassifier, maxEntries = 500_000): DiscoveredFiles {
+/**
+ * `onDbtProject` is told of each dbt project as the walk meets it, while the
+ * walk goes on (the workspace starts reading its manifest then).
+ */
+export function discover(roots: string[], fs: FileSource, classifier: FileClassifier, maxEntries = 500_000, onDbtProject?: (dir: string) => void): DiscoveredFiles {
   const out: DiscoveredFiles = { dbtProjects: [], python: [], typescript: [], componentYaml: [] };
   let seen = 0;
   for (const root of roots) {
@@ -108,7 +112,10 @@ export function discover(roots: string[], fs: FileSource, classifier: FileClassi
         }
         if (!st.isFile) continue;
         const role = classifier.classify(relOf(path));
-        if (role === 'dbtProjectFile') out.dbtProjects.push(dir);
+        if (role === 'dbtProjectFile') {
+          out.dbtProjects.push(dir);
+          onDbtProject?.(dir);
+        }
         else if (role === 'python') out.python.push(path);
         else if (role === 'typescript') out.typescript.push(path);
         else if (role === 'componentYaml') out.componentYaml.push(path);

@@ -27,6 +27,11 @@ export class KeptManifestReads {
     this.store = new ManifestReadStore(dir, log);
   }
 
+  /** A read is kept for this project; load may still find it stale or damaged. */
+  has(ctx: KeptReadContext): boolean {
+    return this.store.has(ctx);
+  }
+
   load(ctx: KeptReadContext, fs: FileSource): KeptManifestRead | undefined {
     const read = this.store.load(ctx, fs);
     if (read) this.stored.add(read);

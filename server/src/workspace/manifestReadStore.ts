@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeManifestRead, ManifestReadEncoder, placesWithin, type KeptManifestRead } from '../sources/dbt/manifestReadCodec';
 import type { FileSource } from '../sources/fileSource';
@@ -52,6 +52,11 @@ export class ManifestReadStore {
   fileOf(ctx: KeptReadContext): string {
     const id = createHash('sha256').update(`${ctx.root}\u0000${ctx.manifestPath}`).digest('hex').slice(0, 24);
     return join(this.dir, `manifest-read-${id}.json`);
+  }
+
+  /** A read is kept for this project (usable or not: load decides). */
+  has(ctx: KeptReadContext): boolean {
+    return existsSync(this.fileOf(ctx));
   }
 
   /** The read kept for this project, if usable; its places read the project's files through `fs`. */

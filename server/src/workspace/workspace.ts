@@ -4,7 +4,8 @@ import { AssetGraph } from '../model';
 import { analyzeWorkspace, type AnalysisResult, type WorkspaceFacts } from '../analysis/buildGraph';
 import { preparePatching, relinkCodeFile } from '../analysis/relinkCodeFile';
 import { relinkDbtProject } from '../analysis/relinkDbtProject';
-import { DbtProjectCache, loadDbtProject } from '../sources/dbt/project';
+import { DbtProjectCache, DEFAULT_MAX_MANIFEST_BYTES, loadDbtProject } from '../sources/dbt/project';
+import { availableParallelism } from 'node:os';
 import { statSignature } from '../sources/dbt/projectFileState';
 import { pythonModuleName } from '../sources/python';
 import { readCodeText, warmUpReader, type CodeTextJob } from '../sources/codeText';
@@ -13,6 +14,7 @@ import { DiskFileSource } from './diskFileSource';
 import { ContainedFileSource } from './containedFileSource';
 import { PassMemoFileSource } from './passMemoFileSource';
 import { KeptManifestReads } from './keptManifestReads';
+import { MANIFEST_THREAD_MIN_BYTES, ManifestScanThread } from './manifestScanThread';
 import { WhenQuiet } from './whenQuiet';
 import { prepareCandidates } from '../analysis/suggest';
 import type { KeptReadContext } from './manifestReadStore';
@@ -96,6 +98,11 @@ export class AssetWorkspace {
   /** the reader threads' script, and the files each thread needs (tests give others) */
   private readonly readerWorkerFile?: string;
   private readonly readerFilesPerThread?: number;
+  /** manifests from this size are scanned on a thread during a first index (undefined: never); and the thread's script */
+  private readonly manifestScanFromBytes?: number;
+  private readonly manifestScanWorkerFile?: string;
+  /** scans started by scanManifestAhead in the index under way, by manifest path, until a load takes them */
+  private readonly scansAhead = new Map<string, ManifestScanThread>();
   /** the reader threads of the pass under way, if any (stopped when the workspace is dropped) */
   private readingThreads?: ReaderThreads;
   private disposed = false;
@@ -114,7 +121,14 @@ export class AssetWorkspace {
     readerThreads?: number;
     readerWorkerFile?: string;
     readerFilesPerThread?: number;
+    /** false: every manifest is read on this thread; default from MANIFEST_THREAD_MIN_BYTES with two cores or more (tests give less) */
+    manifestScanThread?: false | { fromBytes?: number; workerFile?: string };
   }) {
+    const scanThread = opts.manifestScanThread ?? (availableParallelism() >= 2 ? {} : false);
+    if (scanThread) {
+      this.manifestScanFromBytes = scanThread.fromBytes ?? MANIFEST_THREAD_MIN_BYTES;
+      this.manifestScanWorkerFile = scanThread.workerFile;
+    }
     this.readerThreads = opts.readerThreads;
     this.readerWorkerFile = opts.readerWorkerFile;
     this.readerFilesPerThread = opts.readerFilesPerThread;
@@ -158,7 +172,7 @@ export class AssetWorkspace {
       // a full re-index (the command, new settings) reads everything afresh
       this.dbtCaches.clear();
       this.buffersSinceLoad.clear();
-      const found = discover(this.roots, this.files, this.classifier);
+      const found = discover(this.roots, this.files, this.classifier, undefined, (dir) => this.scanManifestAhead(dir));
       const total = found.dbtProjects.length + found.python.length + found.typescript.length + found.componentYaml.length;
       let done = 0;
       const step = (message: string) => progress?.(++done, total, message);
@@ -170,6 +184,9 @@ export class AssetWorkspace {
         step(`dbt project ${this.rel(root)}`);
       }
       await codeRead();
+      // scans no load took (a project whose dbt_project.yml went, a cancelled index)
+      for (const scan of this.scansAhead.values()) scan.stop();
+      this.scansAhead.clear();
       this.useKeptReads = false;
       // the first save after opening a project should not wait for the editor's first quiet moment:
       // the did-you-mean lists of a full index are built with it (10–20 ms at 100k keys, against seconds of indexing)
@@ -277,6 +294,33 @@ export class AssetWorkspace {
     return file;
   }
 
+  /**
+   * A first index starts reading and scanning each large dbt manifest on a
+   * thread as soon as discovery meets the project: the read and the scan
+   * (most of a first open) then run while this thread walks the rest of the
+   * workspace, and the scanned nodes become DbtNodes here as they come. Not
+   * with one core, not below MANIFEST_THREAD_MIN_BYTES, not when the last session's read is
+   * kept for the project (loadDbt loads that instead), nor for a manifest
+   * loadDbtProject would skip or an editor holds.
+   */
+  private scanManifestAhead(root: string): void {
+    if (this.manifestScanFromBytes === undefined) return;
+    const manifestPath = this.manifestPathFor(root) ?? join(root, 'target', 'manifest.json');
+    if (this.scansAhead.has(manifestPath)) return;
+    if (this.kept && this.useKeptReads && this.kept.has(this.keptReadContext(root, manifestPath))) return;
+    const st = this.files.stat(manifestPath);
+    if (!st?.isFile || st.isOverlay || st.size < this.manifestScanFromBytes || st.size > DEFAULT_MAX_MANIFEST_BYTES || !this.files.isAllowed(manifestPath)) return;
+    const why = (reason: string) => this.log(`dbt project ${this.rel(root)}: manifest not scanned on a thread (${reason}); reading it here`);
+    this.scansAhead.set(manifestPath, new ManifestScanThread(manifestPath, why, this.manifestScanWorkerFile));
+  }
+
+  /** The scan scanManifestAhead started for this manifest, taken once. */
+  private takeScanAhead(manifestPath: string): ManifestScanThread | undefined {
+    const scan = this.scansAhead.get(manifestPath);
+    this.scansAhead.delete(manifestPath);
+    return scan;
+  }
+
   /** changedFiles: on a reload, the project's files that changed since its last load, when known (see LoadDbtProjectOptions) */
   private async loadDbt(root: string, reload = false, changedFiles?: string[]): Promise<void> {
     if (!this.files.stat(join(root, 'dbt_project.yml'))?.isFile) {
@@ -290,7 +334,10 @@ export class AssetWorkspace {
       const ctx = this.kept && this.keptReadContext(root, manifestPath);
       const kept = ctx && this.useKeptReads && !cache.manifest ? this.kept!.load(ctx, this.files) : undefined;
       if (kept) cache.manifest = kept;
-      const loaded = await loadDbtProject(root, this.files, { manifestPath, cache, changedFiles });
+      let scan: ManifestScanThread | undefined;
+      const scannedElsewhere = (p: string) => (scan = this.takeScanAhead(p));
+      const loaded = await loadDbtProject(root, this.files, { manifestPath, cache, changedFiles, scannedElsewhere });
+      if (scan?.completed) this.log(`dbt project ${this.rel(root)}: manifest read and scanned on a thread while the workspace was walked`);
       if (kept && cache.manifest === kept) this.log(`dbt project ${this.rel(root)}: the manifest read kept from the last session is current; the manifest was not read`);
       if (ctx && cache.manifest) this.kept!.use(ctx, cache.manifest);
       const previous = this.dbt.get(root);
@@ -328,6 +375,8 @@ export class AssetWorkspace {
     this.disposed = true;
     this.idle.stop();
     this.readingThreads?.stop();
+    for (const scan of this.scansAhead.values()) scan.stop();
+    this.scansAhead.clear();
   }
 
   /** The editor asked for something: work that can wait (saving a kept read, did-you-mean lists) waits. */

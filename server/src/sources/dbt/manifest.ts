@@ -9,16 +9,15 @@ import { ZERO_RANGE } from '../../model/location';
 import { jsonErrorOffset } from './jsonError';
 import { DbtFileLocator, yamlSectionOf } from './locator';
 import { CallPlace, EntryPlace, FilePlace, PlaceFinder } from './places';
-import { scanManifest, SCANNED_COLLECTIONS, type NodeTaker } from './manifestScan';
+import { decodeLocatedNodes, scanManifest, SCANNED_COLLECTIONS, type LocatedNodes, type NodeTaker } from './manifestScan';
 import { parseDbtProjectYml } from './projectYml';
 import { projectDir } from './paths';
+import { MAX_MANIFEST_VERSION, MIN_MANIFEST_VERSION, manifestSchemaVersion, readsNodesAsMet } from './manifestVersion';
 
 /** Hex digits of a node's sha256 checksum the reader keeps. */
 export const CHECKSUM_PREFIX = 16;
 
-/** Oldest and newest manifest schema versions the reader understands. */
-export const MIN_MANIFEST_VERSION = 4;
-export const MAX_MANIFEST_VERSION = 12;
+export { MIN_MANIFEST_VERSION, MAX_MANIFEST_VERSION, manifestSchemaVersion } from './manifestVersion';
 
 /** Top-level manifest collections whose entries become DbtNodes (the scanner keeps exactly these). */
 const COLLECTIONS = SCANNED_COLLECTIONS;
@@ -53,12 +52,6 @@ function strList(v: unknown): string[] {
 }
 function versionValue(v: unknown): string | number | undefined {
   return typeof v === 'string' || typeof v === 'number' ? v : undefined;
-}
-
-export function manifestSchemaVersion(metadata: unknown): number | undefined {
-  const url = isObj(metadata) ? str(metadata.dbt_schema_version) : undefined;
-  const m = url ? /manifest\/v(\d+)(?:\.json)?/.exec(url) : null;
-  return m ? Number(m[1]) : undefined;
 }
 
 /** refs as `[["m"]]`, `[["pkg","m"]]` (≤v8) or `[{name, package, version}]` (v9+); duplicates removed. */
@@ -155,11 +148,53 @@ export function readManifest(bytes: Uint8Array, manifestPath: string, projectRoo
   return readParsedManifest(parsed.manifest, manifestPath, projectRoot, fs, opts, parsed.scanned ? (early ?? undefined) : undefined);
 }
 
+/**
+ * What a scan of a manifest done elsewhere (a thread: see
+ * workspace/manifestScanThread.ts) hands over, in order: the manifest's
+ * bytes (memory both threads see); tables of the nodes it met, saying where
+ * their kept values start (locateManifest), which this thread decodes while
+ * the scan goes on; then the rest of the scan's object (the metadata). The
+ * scan locates nodes only where readsNodesAsMet allows. `gaveUp`: the bytes
+ * need the usual read (the scanner does not read them, they could not be
+ * read, the thread failed), which also says what is wrong with them.
+ */
+export type ScannedPart = { bytes: Uint8Array } | { located: LocatedNodes; metadata: unknown } | { rest: Json } | { gaveUp: string };
+
+/**
+ * readManifest over a scan done elsewhere: each table of located nodes
+ * becomes DbtNodes as it arrives. Undefined when the scan gave up or a value
+ * does not parse: the caller reads the bytes (nodes taken so far are dropped).
+ */
+export async function readScannedManifest(
+  parts: AsyncIterable<ScannedPart>,
+  manifestPath: string,
+  projectRoot: string,
+  fs: FileSource,
+  opts: ManifestReadOptions = {},
+): Promise<ManifestReadResult | undefined> {
+  let bytes: Uint8Array | undefined;
+  let early: NodeReader | undefined;
+  for await (const part of parts) {
+    if ('bytes' in part) {
+      bytes = part.bytes;
+    } else if ('located' in part) {
+      early ??= earlyReader(part.metadata, projectRoot, fs, opts);
+      const reader = early;
+      // the scan locates nodes only where readsNodesAsMet allows: never without a reader or the bytes
+      if (!reader || !bytes) return undefined;
+      if (!decodeLocatedNodes(bytes, part.located, (collection, id, raw) => reader.add(collection, id, raw))) return undefined;
+    } else if ('rest' in part) {
+      return readParsedManifest(part.rest, manifestPath, projectRoot, fs, opts, early);
+    } else {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 /** A reader for the nodes of a manifest whose metadata names its project and has a version read here; else undefined. */
 function earlyReader(metadata: unknown, projectRoot: string, fs: FileSource, opts: ManifestReadOptions): NodeReader | undefined {
-  if (!isObj(metadata) || !nonEmptyStr(metadata.project_name)) return undefined;
-  const version = manifestSchemaVersion(metadata);
-  if (version !== undefined && version < MIN_MANIFEST_VERSION) return undefined;
+  if (!readsNodesAsMet(metadata)) return undefined;
   const settings = projectSettings(fs, projectRoot);
   const projectName = projectNameOf({ metadata }, settings?.name);
   return new NodeReader(projectName, projectLocator(fs, projectRoot, projectName, settings), new PlaceFinder(fs));

@@ -47,6 +47,21 @@ export const SCANNED_DEPENDS_ON_FIELDS = ['nodes'];
 
 type Json = Record<string, unknown>;
 
+/**
+ * Where the kept values of located nodes start in the bytes: per node,
+ * [collection, keyStart, keyEnd, keyEscaped, count, then count × (code,
+ * start)]; for a node that is not an object, count NOT_AN_OBJECT and where
+ * the value starts. A code is
+ * a node field's index in SCANNED_NODE_FIELDS; a nested field's is its
+ * index plus NESTED_CODE (config) or 2 × NESTED_CODE (depends_on), after the
+ * nested object's own code with start OBJECT_STARTS. Offsets are byte
+ * offsets (a manifest's size is capped far below 2 GB).
+ */
+export type LocatedNodes = Int32Array;
+const NESTED_CODE = 100;
+const OBJECT_STARTS = -1;
+const NOT_AN_OBJECT = -1;
+
 class Unexpected extends Error {}
 
 const QUOTE = 0x22;
@@ -64,12 +79,18 @@ const FALSE_BYTES = Buffer.from('false');
 /** Field names as bytes, bucketed by length, so a key is matched without decoding it. */
 class FieldSet {
   private readonly byLength = new Map<number, { bytes: Uint8Array; name: string }[]>();
-  constructor(names: string[]) {
+  /** each name's number in a located node's table (see LocatedNodes), from `firstCode` */
+  readonly codes = new Map<string, number>();
+  constructor(
+    readonly names: string[],
+    firstCode = 0,
+  ) {
     for (const name of names) {
       const bytes = Buffer.from(name, 'latin1');
       const list = this.byLength.get(bytes.length) ?? [];
       list.push({ bytes, name });
       this.byLength.set(bytes.length, list);
+      this.codes.set(name, firstCode + this.codes.size);
     }
   }
   /** The field name the key bytes [start, end) spell, if wanted. */
@@ -85,8 +106,13 @@ class FieldSet {
 }
 
 const NODE_FIELDS = new FieldSet(SCANNED_NODE_FIELDS);
-const CONFIG_FIELDS = new FieldSet(SCANNED_CONFIG_FIELDS);
-const DEPENDS_ON_FIELDS = new FieldSet(SCANNED_DEPENDS_ON_FIELDS);
+const CONFIG_FIELDS = new FieldSet(SCANNED_CONFIG_FIELDS, NESTED_CODE);
+const DEPENDS_ON_FIELDS = new FieldSet(SCANNED_DEPENDS_ON_FIELDS, 2 * NESTED_CODE);
+/** the node fields whose object is picked field by field, with the set of each */
+const NODE_NESTED = new Map<string, FieldSet>([
+  ['config', CONFIG_FIELDS],
+  ['depends_on', DEPENDS_ON_FIELDS],
+]);
 const COLLECTION_FIELDS = new FieldSet([...SCANNED_COLLECTIONS, 'metadata']);
 
 /**
@@ -100,9 +126,16 @@ class Scanner {
   private readonly buf: Buffer;
   private readonly end: number;
 
+  /** locating (locateManifest): the table under way and how much of it is used */
+  private located?: Int32Array;
+  private used = 0;
+  /** nodes in the table under way */
+  private pending = 0;
+
   constructor(
     bytes: Uint8Array,
     private readonly take?: NodeTaker,
+    private readonly locating?: { flush: (nodes: LocatedNodes) => void; batchNodes: number; accepts: (metadata: unknown) => boolean },
   ) {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.end = this.buf.length;
@@ -342,17 +375,122 @@ class Scanner {
     return out;
   }
 
+  private record(a: number, b: number): void {
+    let t = this.located!;
+    if (this.used + 2 > t.length) {
+      const grown = new Int32Array(t.length * 2);
+      grown.set(t);
+      this.located = t = grown;
+    }
+    t[this.used++] = a;
+    t[this.used++] = b;
+  }
+
+  /** pick(), recording where each kept value starts instead of parsing it; returns how many pairs it recorded. */
+  private locate(fields: FieldSet, nested?: Map<string, FieldSet>): number {
+    let count = 0;
+    this.members((ks, ke, escaped) => {
+      const name = escaped ? this.wantedEscaped(fields, ks, ke) : fields.match(this.buf, ks + 1, ke - 1);
+      if (name === undefined) {
+        this.skipValue();
+        return;
+      }
+      const sub = nested?.get(name);
+      if (sub && this.isObjectNext()) {
+        this.record(fields.codes.get(name)!, OBJECT_STARTS);
+        count += 1 + this.locate(sub);
+        return;
+      }
+      this.ws();
+      this.record(fields.codes.get(name)!, this.pos);
+      count++;
+      // as parseValue would: a value it could not read fails the scan here, not in the decode
+      this.skipValue();
+    });
+    return count;
+  }
+
+  /** One node of a collection, located into the table (see LocatedNodes). */
+  private locateNode(collection: number, ks: number, ke: number, escaped: boolean): void {
+    this.record(collection, ks);
+    this.record(ke, escaped ? 1 : 0);
+    const at = this.used;
+    this.record(0, 0);
+    // the count is the first of the two slots just reserved; the pairs follow it
+    this.used = at + 1;
+    if (!this.isObjectNext()) {
+      // not an object: the count and where the value starts (the reader drops such a node, but is given it)
+      this.located![at] = NOT_AN_OBJECT;
+      this.located![at + 1] = this.pos;
+      this.used = at + 2;
+      this.skipValue();
+      return;
+    }
+    this.located![at] = this.locate(NODE_FIELDS, NODE_NESTED);
+  }
+
+  /** The value starting at `pos` (a located one), parsed as the scan would have. */
+  valueAt(pos: number): unknown {
+    this.pos = pos;
+    return this.parseValue();
+  }
+
+  /** A located node's key. */
+  keyAt(ks: number, ke: number, escaped: boolean): string {
+    return this.keyText(ks, ke, escaped);
+  }
+
+  /** A table of located nodes as the nodes the scan would have given `take` (see LocatedNodes). */
+  decode(table: LocatedNodes, take: (collection: string, id: string, raw: unknown) => void): void {
+    let i = 0;
+    while (i < table.length) {
+      const collection = SCANNED_COLLECTIONS[table[i]];
+      const id = this.keyAt(table[i + 1], table[i + 2], table[i + 3] === 1);
+      const count = table[i + 4];
+      i += 5;
+      if (count === NOT_AN_OBJECT) {
+        take(collection, id, this.valueAt(table[i++]));
+        continue;
+      }
+      const raw: Json = {};
+      let into: Json = raw;
+      let nestedCode = 0;
+      for (let k = 0; k < count; k++, i += 2) {
+        const code = table[i];
+        const start = table[i + 1];
+        if (code < NESTED_CODE) {
+          const name = SCANNED_NODE_FIELDS[code];
+          if (start === OBJECT_STARTS) {
+            into = raw[name] = {};
+            nestedCode = code;
+          } else raw[name] = this.valueAt(start);
+          continue;
+        }
+        // a nested field belongs to the object opened last (pick() assigns the same way)
+        const set = code < 2 * NESTED_CODE ? CONFIG_FIELDS : DEPENDS_ON_FIELDS;
+        if (into === raw || NODE_NESTED.get(SCANNED_NODE_FIELDS[nestedCode]) !== set) this.fail();
+        into[set.names[code - (code < 2 * NESTED_CODE ? NESTED_CODE : 2 * NESTED_CODE)]] = this.valueAt(start);
+      }
+      take(collection, id, raw);
+    }
+  }
+
   private wantedEscaped(fields: FieldSet, ks: number, ke: number): string | undefined {
     const key = this.keyText(ks, ke, true);
     const bytes = Buffer.from(key, 'utf8');
     return fields.match(bytes, 0, bytes.length);
   }
 
+  /** Hands the located nodes so far over, and starts a new table. */
+  flush(): void {
+    if (!this.locating || this.used === 0) return;
+    this.locating.flush(this.located!.slice(0, this.used));
+    this.used = 0;
+    this.pending = 0;
+  }
+
   scan(): Json {
-    const nodeNested = new Map<string, FieldSet>([
-      ['config', CONFIG_FIELDS],
-      ['depends_on', DEPENDS_ON_FIELDS],
-    ]);
+    if (this.locating) this.located = new Int32Array(1 << 16);
     const out: Json = {};
     const seen = new Set<string>();
     this.members((ks, ke, escaped) => {
@@ -361,17 +499,32 @@ class Scanner {
         this.skipValue();
         return;
       }
-      // a repeated key replaces the earlier value (JSON.parse): nodes already taken cannot be, so leave it to JSON.parse
-      if (seen.has(name) && this.take) this.fail();
+      // a repeated key replaces the earlier value (JSON.parse): nodes already taken or located cannot be, so leave it to JSON.parse
+      if (seen.has(name) && (this.take || this.locating)) this.fail();
       seen.add(name);
       if (name === 'metadata' || !this.isObjectNext()) {
         out[name] = this.parseValue();
         return;
       }
       const coll: Json = {};
+      const locating = this.locating;
+      if (locating) {
+        const collection = SCANNED_COLLECTIONS.indexOf(name);
+        let nodes = 0;
+        this.members((nks, nke, nEscaped) => {
+          // every node is handed over as located: a manifest whose metadata does not allow that is read elsewhere
+          if (nodes === 0 && !locating.accepts(out.metadata)) this.fail();
+          this.keyText(nks, nke, nEscaped);
+          this.locateNode(collection, nks, nke, nEscaped);
+          nodes++;
+          if (++this.pending >= locating.batchNodes) this.flush();
+        });
+        out[name] = coll;
+        return;
+      }
       this.members((nks, nke, nEscaped) => {
         const id = this.keyText(nks, nke, nEscaped);
-        const raw = this.isObjectNext() ? this.pick(NODE_FIELDS, nodeNested) : this.parseValue();
+        const raw = this.isObjectNext() ? this.pick(NODE_FIELDS, NODE_NESTED) : this.parseValue();
         if (this.take?.(name, id, raw, out.metadata)) return;
         coll[id] = raw;
       });
@@ -379,6 +532,7 @@ class Scanner {
     });
     this.ws();
     if (this.pos !== this.end) this.fail();
+    this.flush();
     return out;
   }
 }
@@ -393,5 +547,40 @@ export function scanManifest(bytes: Uint8Array, take?: NodeTaker): Json | undefi
     return new Scanner(bytes, take).scan();
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * scanManifest for a scan on another thread: instead of parsing each node's
+ * kept values, records where each starts (LocatedNodes) and hands the tables
+ * over every `batchNodes` nodes; the thread that holds the same bytes turns
+ * them into nodes with decodeLocatedNodes. Returns the rest of the scan (the
+ * metadata, each collection empty), or undefined where scanManifest would
+ * give up, or when `accepts` refuses the metadata met before the first node.
+ * Some tables may have been handed over by then: the caller drops them.
+ */
+export function locateManifest(
+  bytes: Uint8Array,
+  opts: { flush: (nodes: LocatedNodes) => void; batchNodes: number; accepts: (metadata: unknown) => boolean },
+): Json | undefined {
+  try {
+    return new Scanner(bytes, undefined, opts).scan();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The nodes of a table locateManifest made over the same bytes, each given to
+ * `take` as scanManifest would have; false where a value fails to parse (the
+ * caller then reads the manifest in full).
+ */
+export function decodeLocatedNodes(bytes: Uint8Array, nodes: LocatedNodes, take: (collection: string, id: string, raw: unknown) => void): boolean {
+  try {
+    new Scanner(bytes).decode(nodes, take);
+    return true;
+  } catch (err) {
+    if (err instanceof Unexpected || err instanceof SyntaxError) return false;
+    throw err;
   }
 }

@@ -3,7 +3,7 @@ import type { FileSource } from '../fileSource';
 import type { DbtNode, DbtProjectFacts } from '../../model/dbt';
 import type { Diagnostic } from '../../model/diagnostic';
 import { ZERO_RANGE } from '../../model/location';
-import { readManifest, relocateManifestNodes, type ManifestReadResult } from './manifest';
+import { readManifest, readScannedManifest, relocateManifestNodes, type ManifestReadResult, type ScannedPart } from './manifest';
 import { FileScanMemo } from './scanMemo';
 import type { KeptManifestRead } from './manifestReadCodec';
 import { DEFAULT_MAX_FILE_BYTES, DbtResolver, readDbtProjectFiles } from './projectFiles';
@@ -27,6 +27,12 @@ export interface LoadDbtProjectOptions {
    * looked at, not every file of the project
    */
   changedFiles?: readonly string[];
+  /**
+   * A scan of the manifest already under way elsewhere (the workspace starts
+   * one on a thread when discovery meets the project); taken once, by the
+   * first read of the manifest. Undefined: the manifest is read here.
+   */
+  scannedElsewhere?: (manifestPath: string) => AsyncIterable<ScannedPart> | undefined;
 }
 
 /**
@@ -147,18 +153,23 @@ export async function loadDbtProject(
   const cached = opts.cache?.manifest;
   const unchanged = cached && cached.path === manifestPath && cached.size === st.size && cached.mtimeMs === st.mtimeMs && !st.isOverlay;
   // A reload after known files changed starts from the last load's file state; any other load
-  // stats every project file, before the manifest is read (a file dbt writes meanwhile is newer).
+  // stats every project file. In a workspace's first pass discovery took those stats while a
+  // thread began reading the manifest: either order is safe, as a file is newer when its mtime
+  // is past the manifest's stat, and a change during the pass starts another through its watcher.
   const lastState = unchanged && opts.changedFiles && opts.cache?.fileState?.baseline === cached ? opts.cache.fileState : undefined;
   const walked = lastState ? undefined : walkProject(root, fs);
-  const attempt = (): ManifestReadResult | undefined => {
+  const attempt = async (): Promise<ManifestReadResult | undefined> => {
+    const elsewhere = opts.scannedElsewhere?.(manifestPath);
+    const scanned = elsewhere && (await readScannedManifest(elsewhere, manifestPath, root, fs));
+    if (scanned) return scanned;
     const bytes = fs.readBytes(manifestPath);
     return bytes === undefined ? undefined : readManifest(bytes, manifestPath, root, fs);
   };
-  let result = unchanged ? reuse(cached.result) : attempt();
+  let result = unchanged ? reuse(cached.result) : await attempt();
   if (result?.invalidJsonAt !== undefined) {
     // dbt may still be writing it
     await delay(opts.retryDelayMs ?? 200);
-    result = attempt();
+    result = await attempt();
   }
   if (!result) {
     log.push(`manifest ${shown} could not be read; reading project files`);

@@ -1,23 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { allManifests, MANIFEST_DIR } from './helpers';
 import { decodeLocatedNodes, locateManifest, scanManifest, type LocatedNodes } from '../../../server/src/sources/dbt/manifestScan';
 
 // The scan a thread does (locateManifest: where each kept value starts) and the decode the
 // language server's thread does from the same bytes must give the nodes scanManifest gives.
-
-const MANIFESTS = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'manifests');
-
-function manifestFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...manifestFiles(p));
-    else if (name.endsWith('.json')) out.push(p);
-  }
-  return out;
-}
 
 type Taken = [collection: string, id: string, raw: unknown][];
 
@@ -43,14 +32,14 @@ function viaLocate(bytes: Buffer, batchNodes: number, accepts: (m: unknown) => b
   return { nodes, rest, tables, decoded };
 }
 
-const files = manifestFiles(MANIFESTS);
+const files = allManifests();
 
 test('there are real manifests to locate', () => {
-  assert.ok(files.length >= 20, `found ${files.length} manifests under ${MANIFESTS}`);
+  assert.ok(files.length >= 20, `found ${files.length} manifests under ${MANIFEST_DIR}`);
 });
 
 for (const file of files) {
-  test(`located and decoded equals the scan: ${file.slice(MANIFESTS.length + 1)}`, () => {
+  test(`located and decoded equals the scan: ${basename(file)}`, () => {
     const bytes = readFileSync(file);
     const scanned = viaScan(bytes);
     assert.ok(scanned.rest, 'the scanner gave up on a valid manifest');

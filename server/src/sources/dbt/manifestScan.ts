@@ -359,12 +359,16 @@ class Scanner {
     return this.buf[this.pos] === OPEN_BRACE;
   }
 
+  /** The kept field a member's key names, if any (an escaped key never spells one byte for byte: it is decoded to be sure). */
+  private wanted(fields: FieldSet, ks: number, ke: number, escaped: boolean): string | undefined {
+    return escaped ? this.wantedEscaped(fields, ks, ke) : fields.match(this.buf, ks + 1, ke - 1);
+  }
+
   /** An object with only `fields` kept (each parsed in full); `nested` fields are picked recursively. */
   private pick(fields: FieldSet, nested?: Map<string, FieldSet>): Json {
     const out: Json = {};
     this.members((ks, ke, escaped) => {
-      // an escaped key never spells a plain field name byte for byte: decode it to be sure
-      const name = escaped ? this.wantedEscaped(fields, ks, ke) : fields.match(this.buf, ks + 1, ke - 1);
+      const name = this.wanted(fields, ks, ke, escaped);
       if (name === undefined) {
         this.skipValue();
         return;
@@ -390,7 +394,7 @@ class Scanner {
   private locate(fields: FieldSet, nested?: Map<string, FieldSet>): number {
     let count = 0;
     this.members((ks, ke, escaped) => {
-      const name = escaped ? this.wantedEscaped(fields, ks, ke) : fields.match(this.buf, ks + 1, ke - 1);
+      const name = this.wanted(fields, ks, ke, escaped);
       if (name === undefined) {
         this.skipValue();
         return;
@@ -494,7 +498,7 @@ class Scanner {
     const out: Json = {};
     const seen = new Set<string>();
     this.members((ks, ke, escaped) => {
-      const name = escaped ? this.wantedEscaped(COLLECTION_FIELDS, ks, ke) : COLLECTION_FIELDS.match(this.buf, ks + 1, ke - 1);
+      const name = this.wanted(COLLECTION_FIELDS, ks, ke, escaped);
       if (name === undefined) {
         this.skipValue();
         return;

@@ -285,9 +285,10 @@ export class AssetWorkspace {
     return best;
   }
 
-  private manifestPathFor(root: string): string | undefined {
+  /** The project's manifest: the manifestPath setting's file, else target/manifest.json. */
+  private manifestPathFor(root: string): string {
     const m = this.settings.manifestPath;
-    if (!m) return undefined;
+    if (!m) return join(root, 'target', 'manifest.json');
     const file = isAbsolute(m) ? m : join(root, m);
     // the user named this file: it may be anywhere (docs/security.md)
     this.files.allowFile(file);
@@ -305,7 +306,7 @@ export class AssetWorkspace {
    */
   private scanManifestAhead(root: string): void {
     if (this.manifestScanFromBytes === undefined) return;
-    const manifestPath = this.manifestPathFor(root) ?? join(root, 'target', 'manifest.json');
+    const manifestPath = this.manifestPathFor(root);
     if (this.scansAhead.has(manifestPath)) return;
     if (this.kept && this.useKeptReads && this.kept.has(this.keptReadContext(root, manifestPath))) return;
     const st = this.files.stat(manifestPath);
@@ -330,7 +331,7 @@ export class AssetWorkspace {
     }
     try {
       const cache = this.dbtCaches.get(root) ?? this.dbtCaches.set(root, new DbtProjectCache()).get(root)!;
-      const manifestPath = this.manifestPathFor(root) ?? join(root, 'target', 'manifest.json');
+      const manifestPath = this.manifestPathFor(root);
       const ctx = this.kept && this.keptReadContext(root, manifestPath);
       const kept = ctx && this.useKeptReads && !cache.manifest ? this.kept!.load(ctx, this.files) : undefined;
       if (kept) cache.manifest = kept;

@@ -25,6 +25,42 @@ export function allManifests(): string[] {
   return out;
 }
 
+/**
+ * A manifest of the shapes a byte scanner can get wrong: escaped and non-ASCII
+ * text, brackets and quotes inside strings, an escaped id, nodes and configs
+ * that are not objects, kept values of every kind, a null collection.
+ */
+export const ODD_MANIFEST = {
+  metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json', project_name: 'p' },
+  macros: { 'macro.x': { macro_sql: '{% macro x() %}"}]{[\\"{% endmacro %}' } },
+  nodes: {
+    'model.p.a': {
+      name: 'a',
+      raw_code: 'select "}" as x, \'\\\\\' as y -- ]]]{{{ ' + 'z'.repeat(5000) + '\\"',
+      compiled_code: '\\\\',
+      columns: { c: { name: 'c', description: 'quote " and backslash \\ and \u00e9 and \ud83d\ude00' } },
+      description: 'a "quoted" description with \\ and \n newline and \u00e9\u4e2d\ud83d\ude00',
+      config: { materialized: 'view', meta: { dagster: { asset_key: ['x', 'y'] } }, post_hook: ['}'], schema: null },
+      depends_on: { macros: ['macro.x'], nodes: ['model.p.b'] },
+      refs: [{ name: 'b', package: null, version: 2 }],
+      version: 1.5,
+      latest_version: -2e3,
+      tags: [],
+      'unique_id': 'model.p.a',
+    },
+    'model.p.\u00e9\\"odd': { name: '\u00e9', config: null, depends_on: [] },
+    'model.p.notobject': 42,
+    'model.p.empty': {},
+    'model.p.configs': { config: 'not an object', depends_on: { nodes: [] } },
+    'model.p.meta': { meta: { a: [true, null, { b: '\\u00e9' }] }, fqn: ['p', 'meta'] },
+    'model.p.long': { name: 'long', description: `${'d'.repeat(60)}\n\t"${'e'.repeat(200)}\\`, alias: `${'a'.repeat(300)}\u00e9` },
+  },
+  sources: null,
+  semantic_models: { 'semantic_model.p.t': { name: 't', source_name: 's', config: { tags: ['x'] } } },
+  exposures: [],
+  parent_map: { 'model.p.a': ['model.p.b'] },
+};
+
 /** FileSource over a map of absolute path → text, with settable mtimes. */
 export class MemoryFileSource implements FileSource {
   readonly files = new Map<string, { bytes: Uint8Array; mtimeMs: number }>();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { allManifests, MANIFEST_DIR } from './helpers';
+import { allManifests, MANIFEST_DIR, ODD_MANIFEST } from './helpers';
 import { decodeLocatedNodes, locateManifest, scanManifest, type LocatedNodes } from '../../../server/src/sources/dbt/manifestScan';
 
 // The scan a thread does (locateManifest: where each kept value starts) and the decode the
@@ -54,39 +54,11 @@ for (const file of files) {
   });
 }
 
-const ODD = {
-  metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json', project_name: 'p' },
-  macros: { 'macro.x': { macro_sql: '{% macro x() %}"}]{[\\"{% endmacro %}' } },
-  nodes: {
-    'model.p.a': {
-      name: 'a',
-      raw_code: 'select "}" as x -- ]]]{{{ ' + 'z'.repeat(5000) + '\\"',
-      columns: { c: { name: 'c', description: 'quote " and \u00e9 \ud83d\ude00' } },
-      description: 'a "quoted" description with \\ and \n newline and \u00e9\u4e2d\ud83d\ude00',
-      config: { materialized: 'view', meta: { dagster: { asset_key: ['x', 'y'] } }, post_hook: ['}'], schema: null },
-      depends_on: { macros: ['macro.x'], nodes: ['model.p.b'] },
-      refs: [{ name: 'b', package: null, version: 2 }],
-      version: 1.5,
-      latest_version: -2e3,
-      tags: [],
-      unique_id: 'model.p.a',
-    },
-    'model.p.\u00e9\\"odd': { name: '\u00e9', config: null, depends_on: [] },
-    'model.p.notobject': 42,
-    'model.p.empty': {},
-    'model.p.configs': { config: 'not an object', depends_on: { nodes: [] } },
-    'model.p.meta': { meta: { __proto__: 1, a: [true, null, { b: '\\u00e9' }] }, fqn: ['p', 'meta'] },
-  },
-  sources: { 'source.p.s.t': { name: 't', source_name: 's', config: { tags: ['x'] } } },
-  exposures: [],
-  parent_map: { 'model.p.a': ['model.p.b'] },
-};
-
 test('odd nodes (escaped ids, non-object nodes and configs, own __proto__ keys) decode as the scan reads them', () => {
   // an own "__proto__" key in a kept value, as JSON.parse makes it
-  const json = JSON.stringify(ODD).replace('"meta":{"a"', '"meta":{"__proto__":{"x":1},"a"');
+  const json = JSON.stringify(ODD_MANIFEST).replace('"meta":{"a"', '"meta":{"__proto__":{"x":1},"a"');
   assert.ok(json.includes('__proto__'));
-  for (const text of [json, JSON.stringify(ODD, null, 2), JSON.stringify(ODD, null, '\t').replace(/\n/g, '\r\n')]) {
+  for (const text of [json, JSON.stringify(ODD_MANIFEST, null, 2), JSON.stringify(ODD_MANIFEST, null, '\t').replace(/\n/g, '\r\n')]) {
     const bytes = Buffer.from(text, 'utf8');
     const scanned = viaScan(bytes);
     for (const batch of [1, 2, 100]) {

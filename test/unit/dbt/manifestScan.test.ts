@@ -9,6 +9,7 @@ import {
   SCANNED_DEPENDS_ON_FIELDS,
   SCANNED_NODE_FIELDS,
 } from '../../../server/src/sources/dbt/manifestScan';
+import { ODD_MANIFEST } from './helpers';
 
 const MANIFESTS = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'manifests');
 
@@ -72,32 +73,7 @@ for (const file of files) {
 }
 
 test('keeps escapes, unicode and nested picks exactly; skips what is not read', () => {
-  const manifest = {
-    metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json', project_name: 'p' },
-    macros: { 'macro.x': { macro_sql: '{% macro x() %}"}]{[\\"{% endmacro %}' } },
-    nodes: {
-      'model.p.a': {
-        name: 'a',
-        raw_code: 'select "}" as x, \'\\\\\' as y -- ]]]{{{ ' + 'z'.repeat(5000) + '\\"',
-        compiled_code: '\\\\',
-        columns: { c: { name: 'c', description: 'quote " and backslash \\ and \u00e9 and \ud83d\ude00' } },
-        description: 'a "quoted" description with \\ and \n newline and \u00e9\u4e2d\ud83d\ude00',
-        config: { materialized: 'view', meta: { dagster: { asset_key: ['x', 'y'] } }, post_hook: ['}'], schema: null },
-        depends_on: { macros: ['macro.x'], nodes: ['model.p.b'] },
-        refs: [{ name: 'b', package: null, version: 2 }],
-        version: 1.5,
-        latest_version: -2e3,
-        tags: [],
-        'unique_id': 'model.p.a',
-      },
-      'model.p.\u00e9\\"odd': { name: '\u00e9', config: null, depends_on: [] },
-      'model.p.notobject': 42,
-      'model.p.long': { name: 'long', description: `${'d'.repeat(60)}\n\t"${'e'.repeat(200)}\\`, alias: `${'a'.repeat(300)}\u00e9` },
-    },
-    sources: null,
-    exposures: [],
-    parent_map: { 'model.p.a': ['model.p.b'] },
-  };
+  const manifest = ODD_MANIFEST;
   for (const text of [JSON.stringify(manifest), JSON.stringify(manifest, null, 2), JSON.stringify(manifest, null, '\t').replace(/\n/g, '\r\n')]) {
     const scanned = scanManifest(Buffer.from(text, 'utf8'));
     assert.deepStrictEqual(scanned, expected(text));

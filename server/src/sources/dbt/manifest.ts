@@ -12,7 +12,7 @@ import { CallPlace, EntryPlace, FilePlace, PlaceFinder } from './places';
 import { decodeLocatedNodes, scanManifest, SCANNED_COLLECTIONS, type LocatedNodes, type NodeTaker } from './manifestScan';
 import { parseDbtProjectYml } from './projectYml';
 import { projectDir } from './paths';
-import { MAX_MANIFEST_VERSION, MIN_MANIFEST_VERSION, manifestSchemaVersion, readsNodesAsMet } from './manifestVersion';
+import { isObj, MAX_MANIFEST_VERSION, MIN_MANIFEST_VERSION, manifestSchemaVersion, readsNodesAsMet } from './manifestVersion';
 
 /** Hex digits of a node's sha256 checksum the reader keeps. */
 export const CHECKSUM_PREFIX = 16;
@@ -38,9 +38,6 @@ export interface ManifestReadResult {
   dbtVersion?: string;
 }
 
-function isObj(v: unknown): v is Json {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }

@@ -364,28 +364,38 @@ class Scanner {
     return escaped ? this.wantedEscaped(fields, ks, ke) : fields.match(this.buf, ks + 1, ke - 1);
   }
 
+  /** members() of an object, skipping every field not in `fields`: `visit(name)` is called with pos at a kept one's value and must consume it. */
+  private keptMembers(fields: FieldSet, visit: (name: string) => void): void {
+    this.members((ks, ke, escaped) => {
+      const name = this.wanted(fields, ks, ke, escaped);
+      if (name === undefined) this.skipValue();
+      else visit(name);
+    });
+  }
+
   /** An object with only `fields` kept (each parsed in full); `nested` fields are picked recursively. */
   private pick(fields: FieldSet, nested?: Map<string, FieldSet>): Json {
     const out: Json = {};
-    this.members((ks, ke, escaped) => {
-      const name = this.wanted(fields, ks, ke, escaped);
-      if (name === undefined) {
-        this.skipValue();
-        return;
-      }
+    this.keptMembers(fields, (name) => {
       const sub = nested?.get(name);
       out[name] = sub && this.isObjectNext() ? this.pick(sub) : this.parseValue();
     });
     return out;
   }
 
-  private record(a: number, b: number): void {
+  /** Makes room for `n` more slots of the located table. */
+  private room(n: number): Int32Array {
     let t = this.located!;
-    if (this.used + 2 > t.length) {
-      const grown = new Int32Array(t.length * 2);
+    if (this.used + n > t.length) {
+      const grown = new Int32Array(Math.max(t.length * 2, this.used + n));
       grown.set(t);
       this.located = t = grown;
     }
+    return t;
+  }
+
+  private record(a: number, b: number): void {
+    const t = this.room(2);
     t[this.used++] = a;
     t[this.used++] = b;
   }
@@ -393,12 +403,7 @@ class Scanner {
   /** pick(), recording where each kept value starts instead of parsing it; returns how many pairs it recorded. */
   private locate(fields: FieldSet, nested?: Map<string, FieldSet>): number {
     let count = 0;
-    this.members((ks, ke, escaped) => {
-      const name = this.wanted(fields, ks, ke, escaped);
-      if (name === undefined) {
-        this.skipValue();
-        return;
-      }
+    this.keptMembers(fields, (name) => {
       const sub = nested?.get(name);
       if (sub && this.isObjectNext()) {
         this.record(fields.codes.get(name)!, OBJECT_STARTS);
@@ -408,7 +413,7 @@ class Scanner {
       this.ws();
       this.record(fields.codes.get(name)!, this.pos);
       count++;
-      // as parseValue would: a value it could not read fails the scan here, not in the decode
+      // skipped, not parsed: the decode parses it (and fails where the scan would have)
       this.skipValue();
     });
     return count;
@@ -418,18 +423,16 @@ class Scanner {
   private locateNode(collection: number, ks: number, ke: number, escaped: boolean): void {
     this.record(collection, ks);
     this.record(ke, escaped ? 1 : 0);
-    const at = this.used;
-    this.record(0, 0);
-    // the count is the first of the two slots just reserved; the pairs follow it
-    this.used = at + 1;
     if (!this.isObjectNext()) {
-      // not an object: the count and where the value starts (the reader drops such a node, but is given it)
-      this.located![at] = NOT_AN_OBJECT;
-      this.located![at + 1] = this.pos;
-      this.used = at + 2;
+      // not an object: the reader drops such a node, but is given its value as the scan gives it
+      this.record(NOT_AN_OBJECT, this.pos);
       this.skipValue();
       return;
     }
+    // the count goes before the pairs, known once they are recorded
+    const at = this.used;
+    this.room(1);
+    this.used++;
     this.located![at] = this.locate(NODE_FIELDS, NODE_NESTED);
   }
 
@@ -497,12 +500,7 @@ class Scanner {
     if (this.locating) this.located = new Int32Array(1 << 16);
     const out: Json = {};
     const seen = new Set<string>();
-    this.members((ks, ke, escaped) => {
-      const name = this.wanted(COLLECTION_FIELDS, ks, ke, escaped);
-      if (name === undefined) {
-        this.skipValue();
-        return;
-      }
+    this.keptMembers(COLLECTION_FIELDS, (name) => {
       // a repeated key replaces the earlier value (JSON.parse): nodes already taken or located cannot be, so leave it to JSON.parse
       if (seen.has(name) && (this.take || this.locating)) this.fail();
       seen.add(name);

@@ -9,9 +9,9 @@
 export const MIN_MANIFEST_VERSION = 4;
 export const MAX_MANIFEST_VERSION = 12;
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-function isObj(v: unknown): v is Json {
+export function isObj(v: unknown): v is Json {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 

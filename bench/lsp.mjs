@@ -32,6 +32,9 @@ function positionAt(text, offset) {
   return { line, character: offset - last };
 }
 
+/** the answers over a target, as [position in the run, ms]: warm-up, a GC pause, or steady */
+const slowOnes = (ms, over) => ms.flatMap((m, i) => (m > over ? [[i, Math.round(m)]] : []));
+
 /**
  * opts: { server, root, file, completions?: {max, budgetMs}, saves?: {max, budgetMs}, lists?, log, storagePath?, codeCacheDir?, firstAnswerOnly? }
  * lists: after the saves, time the first list of every asset (assetLens/keys, workspace/symbol '').
@@ -116,7 +119,7 @@ export async function measureLsp(opts) {
     }
     out.completionN = lat.length;
     // the slow answers, by position in the run: warm-up, a GC pause, or steady
-    out.completionSlow = lat.flatMap((ms, i) => (ms > 20 ? [[i, Math.round(ms)]] : []));
+    out.completionSlow = slowOnes(lat, 20);
     out.completionP50 = percentile(lat, 50);
     out.completionP99 = percentile(lat, 99);
 
@@ -151,12 +154,14 @@ export async function measureLsp(opts) {
       out.saveN = saves.length;
       out.saveP50 = percentile(saves, 50);
       out.saveP99 = percentile(saves, 99);
+      out.saveSlow = slowOnes(saves, 50);
     }
     const [firstAdded, ...added] = await measureSaves(false);
     out.saveNewFirstMs = firstAdded;
     out.saveNewN = added.length;
     out.saveNewP50 = percentile(added, 50);
     out.saveNewP99 = percentile(added, 99);
+    out.saveNewSlow = slowOnes(added, 50);
 
     // didSave of one dbt model (opts.modelFile) → its publishDiagnostics: each save moves the model's lines and
     // calls a model that is not there (dbt has not been run since: the edited buffer is read over the manifest)

@@ -126,3 +126,35 @@ export function emptyCodeFacts(file: string, language: CodeFileFacts['language']
     diagnostics: [],
   };
 }
+
+/**
+ * Every Location a file's facts hold (definitions, references, partitions,
+ * translators, bindings, selections, diagnostics), for code that must touch
+ * them all. A Location added to the facts belongs here too.
+ */
+export function forEachLocation(facts: CodeFileFacts, visit: (location: Location) => void): void {
+  const partitions = (p: PartitionsRef | undefined): void => {
+    if (p?.kind === 'name') visit(p.location);
+    else if (p?.def.location) visit(p.def.location);
+  };
+  for (const a of facts.assets) {
+    visit(a.location);
+    visit(a.extent);
+    partitions(a.partitions);
+    for (const d of a.deps) visit(d.location);
+  }
+  for (const r of facts.references) visit(r.location);
+  for (const t of facts.translators) visit(t.location);
+  for (const b of facts.dbtBindings) {
+    visit(b.location);
+    partitions(b.partitions);
+    if (b.translator?.kind === 'name') visit(b.translator.location);
+    else if (b.translator) visit(b.translator.fact.location);
+  }
+  for (const s of facts.selections) visit(s.location);
+  for (const def of Object.values(facts.symbols.partitions)) if (def.location) visit(def.location);
+  for (const d of facts.diagnostics) {
+    visit(d.location);
+    for (const r of d.related ?? []) visit(r.location);
+  }
+}

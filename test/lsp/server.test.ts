@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -28,7 +28,9 @@ import {
 import { copyExample, ensureBundle, positionOf, serverJs, TestClient, uriOf } from './harness';
 import type { AssetInfo, GraphResult, KeysResult, LineageTreeNode, WireLocation } from '../../server/src/lsp/protocol';
 
+const FILE_CREATED = 1;
 const FILE_CHANGED = 2;
+const FILE_DELETED = 3;
 
 describe('language server on examples/taxi', () => {
   let client: TestClient;
@@ -75,6 +77,9 @@ describe('language server on examples/taxi', () => {
     const globs = (watch.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern);
     assert.ok(globs.includes('**/target/manifest.json'));
     assert.ok(globs.includes('**/dbt_project.yml'));
+    // folders: VS Code reports one deleted or moved as the folder alone
+    const all = (watch.registerOptions as { watchers: { globPattern: string; kind?: number }[] }).watchers.find((w) => w.globPattern === '**/*');
+    assert.equal(all?.kind, 1 | 4, 'every path watched for creation and deletion');
     assert.ok(client.progressCreated.length >= 1, 'a work-done progress token was created');
     const ready = client.statuses.find((s) => s.state === 'ready')!;
     assert.ok(ready.assets >= 10, `assets in status: ${ready.assets}`);
@@ -440,6 +445,21 @@ describe('language server on examples/taxi', () => {
     assert.ok((await keys()).includes('trips_backup'));
     const lineage = await client.conn.sendRequest<LineageTreeNode>('assetLens/lineage', { key: 'taxi_trips', direction: 'down', depth: 1 });
     assert.ok(lineage.children.some((c) => c.key === 'trips_backup'));
+  });
+
+  test('a folder moved in, then deleted, each reported as the folder alone, is followed by the index', async () => {
+    const folder = join(root, 'defs', 'moved_in');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'more.py'), 'from dagster import asset\n\n@asset(deps=["taxi_trips"])\ndef moved_trips() -> None:\n    ...\n');
+    let before = client.readyCount();
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(folder), type: FILE_CREATED }] });
+    await client.waitFor('re-index after a folder came', () => client.readyCount() > before);
+    assert.ok((await keys()).includes('moved_trips'), 'the asset in the folder is indexed');
+    rmSync(folder, { recursive: true });
+    before = client.readyCount();
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(folder), type: FILE_DELETED }] });
+    await client.waitFor('re-index after a folder went', () => client.readyCount() > before);
+    assert.ok(!(await keys()).includes('moved_trips'), 'the asset is gone with its folder');
   });
 
   test('a manifest replaced on disk is reloaded; a half-written one keeps the last good index', async () => {

@@ -19,6 +19,7 @@ import {
   type InitializeResult,
   type WorkspaceFolder,
   type WorkspaceSymbol,
+  WatchKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isAbsolute } from 'node:path';
@@ -361,6 +362,9 @@ export function startLanguageServer(connection: Connection, startup: ServerStart
               { globPattern: '**/target/manifest.json' },
               { globPattern: '**/dbt_project.yml' },
               { globPattern: '**/*.{sql,yml,yaml,py,ts,tsx,csv}' },
+              // a folder deleted, renamed or moved is reported as the folder alone (not its files):
+              // the workspace finds what it held or holds (workspace/folderEvents.ts)
+              { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
             ],
           })
           .catch((err) => log(`could not register file watchers: ${err}`));

@@ -27,6 +27,11 @@ const SKIP_DIRS = new Set([
   'out',
 ]);
 
+/** Whether discovery walks into a folder of this name: not caches, dependencies, build output or hidden folders. */
+export function walkedDirectory(name: string): boolean {
+  return !SKIP_DIRS.has(name) && (!name.startsWith('.') || name === '.dagster_defs');
+}
+
 export interface DiscoveredFiles {
   /** directories holding a dbt_project.yml (outside dbt_packages) */
   dbtProjects: string[];
@@ -107,7 +112,7 @@ export function discover(roots: string[], fs: FileSource, classifier: FileClassi
         if (st.isDirectory) {
           // a linked directory may loop or leave the workspace: not followed
           if (st.isSymlink) continue;
-          if (!name.startsWith('.') || name === '.dagster_defs') stack.push(path);
+          if (walkedDirectory(name)) stack.push(path);
           continue;
         }
         if (!st.isFile) continue;

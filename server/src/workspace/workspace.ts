@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CodeFileFacts, DbtProjectFacts, Diagnostic } from '../model';
 import { AssetGraph } from '../model';
 import { analyzeWorkspace, type AnalysisResult, type WorkspaceFacts } from '../analysis/buildGraph';
@@ -18,7 +18,8 @@ import { MANIFEST_THREAD_MIN_BYTES, ManifestScanThread } from './manifestScanThr
 import { WhenQuiet } from './whenQuiet';
 import { prepareCandidates } from '../analysis/suggest';
 import type { KeptReadContext } from './manifestReadStore';
-import { discover, FileClassifier, toRel, type FileRole } from './discovery';
+import { discover, FileClassifier, toRel, type DiscoveredFiles, type FileRole } from './discovery';
+import { folderChanges } from './folderEvents';
 import { withDefaults, type WorkspaceSettings } from './settings';
 import { ReaderThreads, readerThreadsFor, type PooledJob, type ThreadOutcome } from './readerPool';
 
@@ -214,9 +215,11 @@ export class AssetWorkspace {
 
   filesChanged(files: string[]): Promise<Snapshot> {
     return this.serial(async () => {
-      // each dbt project to reload, with its files in this change (the rest of its files are as the last load saw them)
-      const projects = new Map<string, string[]>();
+      // each dbt project to reload, with its files in this change (the rest of its files are as the last load
+      // saw them); undefined: every file of the project, walked again
+      const projects = new Map<string, string[] | undefined>();
       const codeFiles: string[] = [];
+      const unclaimed: string[] = [];
       let rediscover = false;
       for (const file of files) {
         const role = this.roleOf(file);
@@ -227,6 +230,27 @@ export class AssetWorkspace {
         if (list) list.push(file);
         else if (dbtRoot) projects.set(dbtRoot, [file]);
         if (role === 'python' || role === 'typescript' || role === 'componentYaml') codeFiles.push(file);
+        else if (!dbtRoot) unclaimed.push(file);
+      }
+      // a folder deleted, renamed or moved comes as the folder alone: what it held, or holds now
+      const folders = folderChanges(unclaimed, {
+        stat: (p) => this.files.stat(p),
+        indexedCodeFiles: [...this.code.keys(), ...this.codeDiagnostics.keys()],
+        dbtProjects: [...this.dbt.keys()].map((root) => ({ root, dirs: this.dbtCaches.get(root)?.fileState?.dirs, manifestPath: this.manifestPathFor(root) })),
+      });
+      codeFiles.push(...folders.goneFiles);
+      for (const root of folders.dbtProjects) projects.set(root, undefined);
+      let found: DiscoveredFiles | undefined;
+      if (folders.newFolders.length) {
+        // its files, and any dbt project in it, are found by walking the workspace as a first index does
+        found = discover(this.roots, this.files, this.classifier);
+        const inNew = (f: string) => folders.newFolders.some((d) => f.startsWith(d + sep));
+        for (const f of [...found.python, ...found.typescript, ...found.componentYaml]) if (inNew(f) && !this.code.has(f)) codeFiles.push(f);
+        for (const root of found.dbtProjects) if (!this.dbt.has(root) && (inNew(root) || folders.newFolders.includes(root))) rediscover = true;
+      }
+      if (projects.size === 0 && codeFiles.length === 0 && !rediscover && this.buffersSinceLoad.size === 0) {
+        // nothing the index reads (a log written, a cache folder made): the snapshot stands
+        return this.current;
       }
       // many at once (a branch switch): on reader threads, while the dbt projects reload here
       const codeRead = this.beginCodeReads([...new Set(codeFiles)]);
@@ -234,13 +258,13 @@ export class AssetWorkspace {
       for (const file of this.buffersSinceLoad) {
         const p = this.dbtProjectOf(file);
         if (p && !projects.has(p)) continue;
-        if (p) projects.get(p)!.push(file);
+        if (p) projects.get(p)?.push(file);
         this.buffersSinceLoad.delete(file);
       }
       for (const [p, changed] of projects) await this.loadDbt(p, true, changed);
       await codeRead();
       if (rediscover) {
-        const found = discover(this.roots, this.files, this.classifier);
+        found ??= discover(this.roots, this.files, this.classifier);
         for (const root of found.dbtProjects) if (!this.dbt.has(root)) await this.loadDbt(root);
       }
       return this.relink();

@@ -376,6 +376,11 @@ const growthRows = [
 ];
 
 // targets
+/** the saves over 50 ms after the first of each kind, by position: a GC pause or steady */
+const slowSaves = (r) => {
+  const list = [...(r.saveSlow ?? []).map(([i, ms]) => `edit #${i + 2}: ${ms}`), ...(r.saveNewSlow ?? []).map(([i, ms]) => `new #${i + 2}: ${ms}`)];
+  return list.length ? `${list.join(', ')} ms` : 'none';
+};
 const big = lspSynth.find((r) => r.nodes === Math.max(...scales)) ?? {};
 const py5kLsp = lspRows.find((r) => r.label === 'python 5,000 files') ?? {};
 const unknownLsp = lspRows.find((r) => r.unknownHeavy) ?? {};
@@ -439,7 +444,7 @@ const targetRows = [
   ],
   [
     `the same with a ${Math.max(...scales) / 1000}k-node dbt project too`,
-    `p50 / p99: edit of an asset ${f0(big.saveP50)} / ${f0(big.saveP99)} ms, a new asset ${f0(big.saveNewP50)} / ${f0(big.saveNewP99)} ms (the first save of each: ${f0(big.saveFirstMs)} / ${f0(big.saveNewFirstMs)} ms)`,
+    `p50 / p99: edit of an asset ${f0(big.saveP50)} / ${f0(big.saveP99)} ms, a new asset ${f0(big.saveNewP50)} / ${f0(big.saveNewP99)} ms (the first save of each: ${f0(big.saveFirstMs)} / ${f0(big.saveNewFirstMs)} ms); over 50 ms: ${slowSaves(big)}`,
     ok(big.saveP99 <= 50 && big.saveNewP99 <= 50),
   ],
   [

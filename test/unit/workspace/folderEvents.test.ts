@@ -64,18 +64,22 @@ test('a dbt project is loaded again when its root, its manifest\'s folder or a f
   assert.deepEqual(again([join(P, 'analyticsx')]), [], 'a sibling with the same start');
 });
 
-/** examples/taxi in a temporary folder, indexed with threads off (the same path either way). */
-async function indexedCopy(): Promise<{ root: string; ws: AssetWorkspace }> {
+/** Runs `body` on examples/taxi copied to a temporary folder and indexed (threads off: the same path either way). */
+async function withIndexedCopy(body: (root: string, ws: AssetWorkspace) => Promise<void>): Promise<void> {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'asset-lens-folders-')));
   cpSync(join(__dirname, '..', '..', '..', '..', 'examples', 'taxi'), root, { recursive: true });
   const ws = new AssetWorkspace({ roots: [root], log: () => undefined, readerThreads: 0, manifestScanThread: false });
-  await ws.indexAll();
-  return { root, ws };
+  try {
+    await ws.indexAll();
+    await body(root, ws);
+  } finally {
+    ws.dispose();
+    rmSync(root, { recursive: true, force: true });
+  }
 }
 
-test('a folder of assets made, renamed and deleted, each reported as the folder alone, is followed by the index', async () => {
-  const { root, ws } = await indexedCopy();
-  try {
+test('a folder of assets made, renamed and deleted, each reported as the folder alone, is followed by the index', () =>
+  withIndexedCopy(async (root, ws) => {
     const extra = join(root, 'defs', 'extra');
     mkdirSync(join(extra, 'inner'), { recursive: true });
     writeFileSync(join(extra, 'inner', 'more.py'), 'from dagster import asset\n\n@asset(deps=["taxi_trips"])\ndef extra_trips() -> None:\n    ...\n');
@@ -91,15 +95,10 @@ test('a folder of assets made, renamed and deleted, each reported as the folder 
     s = await ws.filesChanged([renamed]);
     assert.equal(s.graph.get('extra_trips'), undefined, 'deleted: the asset is gone');
     assert.ok(s.graph.get('taxi_trips'), 'the rest of the index stays');
-  } finally {
-    ws.dispose();
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('dbt clean (target/ deleted, reported as the folder) reloads the project from its files; a dbt project folder deleted drops it', async () => {
-  const { root, ws } = await indexedCopy();
-  try {
+test('dbt clean (target/ deleted, reported as the folder) reloads the project from its files; a dbt project folder deleted drops it', () =>
+  withIndexedCopy(async (root, ws) => {
     assert.match(ws.snapshot.dbtProjects[0]?.origin ?? '', /^manifest/);
     rmSync(join(root, 'analytics', 'target'), { recursive: true });
     let s = await ws.filesChanged([join(root, 'analytics', 'target')]);
@@ -110,22 +109,13 @@ test('dbt clean (target/ deleted, reported as the folder) reloads the project fr
     s = await ws.filesChanged([join(root, 'analytics')]);
     assert.deepEqual(s.dbtProjects, []);
     assert.equal(s.graph.get('stg_trips'), undefined);
-  } finally {
-    ws.dispose();
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('changes to paths the index does not read leave the snapshot as it was', async () => {
-  const { root, ws } = await indexedCopy();
-  try {
+test('changes to paths the index does not read leave the snapshot as it was', () =>
+  withIndexedCopy(async (root, ws) => {
     const before = ws.snapshot;
     writeFileSync(join(root, 'notes.txt'), 'x');
     mkdirSync(join(root, 'defs', '__pycache__'));
     const s = await ws.filesChanged([join(root, 'notes.txt'), join(root, 'defs', '__pycache__'), join(root, 'gone.log')]);
     assert.equal(s, before, 'no re-link');
-  } finally {
-    ws.dispose();
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+  }));

@@ -32,3 +32,15 @@ export function isInside(dir: string, file: string): boolean {
   const rel = relative(dir, file);
   return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
 }
+
+/**
+ * isInside for paths already normalised (resolve, realpath and join give no
+ * `.`/`..` segments and no trailing separator): a prefix test, where
+ * path.relative costs a third of a large project's containment checks.
+ */
+export function isInsideNormalised(dir: string, path: string): boolean {
+  // Windows paths compare without case (a drive letter comes either way): path.relative knows how
+  if (process.platform === 'win32') return isInside(dir, path);
+  if (!path.startsWith(dir)) return false;
+  return path.length === dir.length || path[dir.length] === sep || dir.endsWith(sep);
+}

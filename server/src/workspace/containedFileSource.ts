@@ -1,17 +1,5 @@
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { isInside, type FileSource, type FileStat } from '../sources/fileSource';
-
-/**
- * isInside for paths already normalised (resolve, realpath and join give no
- * `.`/`..` segments and no trailing separator): a prefix test, where
- * path.relative costs a third of a large project's containment checks.
- */
-function under(root: string, path: string): boolean {
-  // Windows paths compare without case (a drive letter comes either way): path.relative knows how
-  if (process.platform === 'win32') return isInside(root, path);
-  if (!path.startsWith(root)) return false;
-  return path.length === root.length || path[root.length] === sep || root.endsWith(sep);
-}
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { isInsideNormalised as under, type FileSource, type FileStat } from '../sources/fileSource';
 
 /**
  * The one place that keeps every read inside the workspace: a FileSource

@@ -1,5 +1,5 @@
-import { basename, sep } from 'node:path';
-import type { FileStat } from '../sources/fileSource';
+import { basename } from 'node:path';
+import { isInsideNormalised, type FileStat } from '../sources/fileSource';
 import { walkedDirectory } from './discovery';
 
 /**
@@ -19,11 +19,12 @@ export interface DbtProjectExtent {
   manifestPath: string;
 }
 
+/** What the index holds, asked for only when a path is a folder that came or went (not on a plain save). */
 export interface FolderEventInput {
   stat(path: string): FileStat | undefined;
   /** the Python, TypeScript and component files the index holds */
-  indexedCodeFiles: Iterable<string>;
-  dbtProjects: Iterable<DbtProjectExtent>;
+  indexedCodeFiles(): Iterable<string>;
+  dbtProjects(): Iterable<DbtProjectExtent>;
 }
 
 export interface FolderChanges {
@@ -35,7 +36,8 @@ export interface FolderChanges {
   dbtProjects: string[];
 }
 
-const within = (path: string, folder: string): boolean => path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+/** `path` is `folder` or below it */
+const within = (path: string, folder: string): boolean => isInsideNormalised(folder, path);
 
 /** `paths`: the changed paths no reader claims (not Python, TypeScript, dbt or component files). */
 export function folderChanges(paths: readonly string[], input: FolderEventInput): FolderChanges {
@@ -50,10 +52,10 @@ export function folderChanges(paths: readonly string[], input: FolderEventInput)
   }
   if (gone.length === 0 && out.newFolders.length === 0) return out;
   const goneFiles = new Set<string>();
-  if (gone.length) for (const file of input.indexedCodeFiles) if (gone.some((g) => within(file, g))) goneFiles.add(file);
+  if (gone.length) for (const file of input.indexedCodeFiles()) if (gone.some((g) => within(file, g))) goneFiles.add(file);
   out.goneFiles = [...goneFiles];
   const touched = [...gone, ...out.newFolders];
-  for (const p of input.dbtProjects) {
+  for (const p of input.dbtProjects()) {
     const reaches = (path: string): boolean =>
       // the project itself, or a folder above it
       within(p.root, path) ||

@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { CodeFileFacts, DbtProjectFacts, Diagnostic } from '../model';
 import { AssetGraph } from '../model';
 import { analyzeWorkspace, type AnalysisResult, type WorkspaceFacts } from '../analysis/buildGraph';
@@ -10,6 +10,7 @@ import { statSignature } from '../sources/dbt/projectFileState';
 import { pythonModuleName } from '../sources/python';
 import { readCodeText, warmUpReader, type CodeTextJob } from '../sources/codeText';
 import { readComponentYaml } from '../sources/componentYaml';
+import { isInsideNormalised } from '../sources/fileSource';
 import { DiskFileSource } from './diskFileSource';
 import { ContainedFileSource } from './containedFileSource';
 import { PassMemoFileSource } from './passMemoFileSource';
@@ -235,8 +236,8 @@ export class AssetWorkspace {
       // a folder deleted, renamed or moved comes as the folder alone: what it held, or holds now
       const folders = folderChanges(unclaimed, {
         stat: (p) => this.files.stat(p),
-        indexedCodeFiles: [...this.code.keys(), ...this.codeDiagnostics.keys()],
-        dbtProjects: [...this.dbt.keys()].map((root) => ({ root, dirs: this.dbtCaches.get(root)?.fileState?.dirs, manifestPath: this.manifestPathFor(root) })),
+        indexedCodeFiles: () => [...this.code.keys(), ...this.codeDiagnostics.keys()],
+        dbtProjects: () => [...this.dbt.keys()].map((root) => ({ root, dirs: this.dbtCaches.get(root)?.fileState?.dirs, manifestPath: this.manifestPathFor(root) })),
       });
       codeFiles.push(...folders.goneFiles);
       for (const root of folders.dbtProjects) projects.set(root, undefined);
@@ -244,9 +245,9 @@ export class AssetWorkspace {
       if (folders.newFolders.length) {
         // its files, and any dbt project in it, are found by walking the workspace as a first index does
         found = discover(this.roots, this.files, this.classifier);
-        const inNew = (f: string) => folders.newFolders.some((d) => f.startsWith(d + sep));
+        const inNew = (f: string) => folders.newFolders.some((d) => isInsideNormalised(d, f));
         for (const f of [...found.python, ...found.typescript, ...found.componentYaml]) if (inNew(f) && !this.code.has(f)) codeFiles.push(f);
-        for (const root of found.dbtProjects) if (!this.dbt.has(root) && (inNew(root) || folders.newFolders.includes(root))) rediscover = true;
+        for (const root of found.dbtProjects) if (!this.dbt.has(root) && inNew(root)) rediscover = true;
       }
       if (projects.size === 0 && codeFiles.length === 0 && !rediscover && this.buffersSinceLoad.size === 0) {
         // nothing the index reads (a log written, a cache folder made): the snapshot stands

@@ -20,8 +20,8 @@ const file: FileStat = { size: 1, mtimeMs: 0, isFile: true, isDirectory: false }
 function input(existing: Record<string, FileStat>, dirs?: string[]): FolderEventInput {
   return {
     stat: (p) => existing[p],
-    indexedCodeFiles: [join(P, 'defs', 'a', 'one.py'), join(P, 'defs', 'a', 'deep', 'two.py'), join(P, 'defs', 'ab.py'), join(P, 'ts', 'x.ts')],
-    dbtProjects: [{ root: join(P, 'analytics'), dirs, manifestPath: join(P, 'analytics', 'target', 'manifest.json') }],
+    indexedCodeFiles: () => [join(P, 'defs', 'a', 'one.py'), join(P, 'defs', 'a', 'deep', 'two.py'), join(P, 'defs', 'ab.py'), join(P, 'ts', 'x.ts')],
+    dbtProjects: () => [{ root: join(P, 'analytics'), dirs, manifestPath: join(P, 'analytics', 'target', 'manifest.json') }],
   };
 }
 

@@ -1,6 +1,6 @@
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
-import type { FileSource } from '../sources/fileSource';
+import { isInsideNormalised, type FileSource } from '../sources/fileSource';
 import type { WorkspaceSettings } from './settings';
 
 /** Directories never worth walking: tool caches, dependencies, build output. */
@@ -81,51 +81,74 @@ export function toRel(root: string, path: string): string {
 /**
  * Walks the workspace roots. Directory symlinks are not followed (no loops,
  * nothing outside the roots); the walk is bounded by `maxEntries`.
- */
-/**
  * `onDbtProject` is told of each dbt project as the walk meets it, while the
  * walk goes on (the workspace starts reading its manifest then).
  */
 export function discover(roots: string[], fs: FileSource, classifier: FileClassifier, maxEntries = 500_000, onDbtProject?: (dir: string) => void): DiscoveredFiles {
   const out: DiscoveredFiles = { dbtProjects: [], python: [], typescript: [], componentYaml: [] };
-  let seen = 0;
-  for (const root of roots) {
-    // the walk's paths are root + sep + rel: slicing is path.relative's answer at a fraction of its cost
-    const cut = root.endsWith(sep) ? root.length : root.length + 1;
-    const sliced = join(root) === root;
-    const relOf = (path: string): string => {
-      if (!sliced || !path.startsWith(root)) return toRel(root, path);
-      const rel = path.slice(cut);
-      return sep === '/' ? rel : rel.split(sep).join('/');
-    };
-    const stack = [root];
-    while (stack.length) {
-      const dir = stack.pop()!;
-      const names = fs.list(dir);
-      if (!names) continue;
-      for (const name of names.sort()) {
-        if (++seen > maxEntries) return out;
-        const path = join(dir, name);
-        if (SKIP_DIRS.has(name)) continue;
-        const st = fs.stat(path);
-        if (!st) continue;
-        if (st.isDirectory) {
-          // a linked directory may loop or leave the workspace: not followed
-          if (st.isSymlink) continue;
-          if (walkedDirectory(name)) stack.push(path);
-          continue;
-        }
-        if (!st.isFile) continue;
-        const role = classifier.classify(relOf(path));
-        if (role === 'dbtProjectFile') {
-          out.dbtProjects.push(dir);
-          onDbtProject?.(dir);
-        }
-        else if (role === 'python') out.python.push(path);
-        else if (role === 'typescript') out.typescript.push(path);
-        else if (role === 'componentYaml') out.componentYaml.push(path);
-      }
-    }
+  const budget = { left: maxEntries };
+  for (const root of roots) if (!walkFrom(root, root, fs, classifier, out, budget, onDbtProject)) break;
+  return out;
+}
+
+/**
+ * What discovery finds under `folders` alone (folders that came into the
+ * workspace after its first walk), as the walk from their root would find
+ * it: nothing under a folder the walk does not enter (a cache, a
+ * dependency, a hidden folder on the way) or outside every root.
+ */
+export function discoverUnder(roots: string[], folders: string[], fs: FileSource, classifier: FileClassifier, maxEntries = 500_000): DiscoveredFiles {
+  const out: DiscoveredFiles = { dbtProjects: [], python: [], typescript: [], componentYaml: [] };
+  const budget = { left: maxEntries };
+  // a folder inside another of the list is walked with it
+  const starts = [...new Set(folders)].filter((f, _, all) => !all.some((o) => o !== f && isInsideNormalised(o, f)));
+  for (const folder of starts) {
+    const root = roots.filter((r) => isInsideNormalised(r, folder)).sort((a, b) => b.length - a.length)[0];
+    if (root === undefined) continue;
+    const between = toRel(root, folder).split('/').filter(Boolean);
+    if (!between.every(walkedDirectory)) continue;
+    if (!walkFrom(root, folder, fs, classifier, out, budget)) break;
   }
   return out;
+}
+
+/** Walks `start` (a root, or a folder under it) into `out`; false once the entry budget is spent. */
+function walkFrom(root: string, start: string, fs: FileSource, classifier: FileClassifier, out: DiscoveredFiles, budget: { left: number }, onDbtProject?: (dir: string) => void): boolean {
+  // the walk's paths are root + sep + rel: slicing is path.relative's answer at a fraction of its cost
+  const cut = root.endsWith(sep) ? root.length : root.length + 1;
+  const sliced = join(root) === root;
+  const relOf = (path: string): string => {
+    if (!sliced || !path.startsWith(root)) return toRel(root, path);
+    const rel = path.slice(cut);
+    return sep === '/' ? rel : rel.split(sep).join('/');
+  };
+  const stack = [start];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    const names = fs.list(dir);
+    if (!names) continue;
+    for (const name of names.sort()) {
+      if (--budget.left < 0) return false;
+      const path = join(dir, name);
+      if (SKIP_DIRS.has(name)) continue;
+      const st = fs.stat(path);
+      if (!st) continue;
+      if (st.isDirectory) {
+        // a linked directory may loop or leave the workspace: not followed
+        if (st.isSymlink) continue;
+        if (walkedDirectory(name)) stack.push(path);
+        continue;
+      }
+      if (!st.isFile) continue;
+      const role = classifier.classify(relOf(path));
+      if (role === 'dbtProjectFile') {
+        out.dbtProjects.push(dir);
+        onDbtProject?.(dir);
+      }
+      else if (role === 'python') out.python.push(path);
+      else if (role === 'typescript') out.typescript.push(path);
+      else if (role === 'componentYaml') out.componentYaml.push(path);
+    }
+  }
+  return true;
 }

@@ -17,6 +17,12 @@ export interface DbtProjectExtent {
   /** the folders its project files were walked from; unknown: any folder under the root counts */
   dirs?: readonly string[];
   manifestPath: string;
+  /**
+   * the project files the index read (as its last walk found them), when
+   * known: a path that went under its folders counts only if it held one
+   * (a deleted notes file or empty folder is not a reload of 50k models)
+   */
+  files?: () => Iterable<string>;
 }
 
 /** What the index holds, asked for only when a path is a folder that came or went (not on a plain save). */
@@ -25,6 +31,8 @@ export interface FolderEventInput {
   /** the Python, TypeScript and component files the index holds */
   indexedCodeFiles(): Iterable<string>;
   dbtProjects(): Iterable<DbtProjectExtent>;
+  /** whether a folder there now holds a file a dbt project walk reads (SQL, YAML, CSV) */
+  holdsProjectFiles(folder: string): boolean;
 }
 
 export interface FolderChanges {
@@ -38,6 +46,12 @@ export interface FolderChanges {
 
 /** `path` is `folder` or below it */
 const within = (path: string, folder: string): boolean => isInsideNormalised(folder, path);
+
+/** Some of `files` is one of `paths` or under one. */
+function heldAny(files: Iterable<string>, paths: string[]): boolean {
+  for (const file of files) if (paths.some((p) => within(file, p))) return true;
+  return false;
+}
 
 /** `paths`: the changed paths no reader claims (not Python, TypeScript, dbt or component files). */
 export function folderChanges(paths: readonly string[], input: FolderEventInput): FolderChanges {
@@ -54,16 +68,17 @@ export function folderChanges(paths: readonly string[], input: FolderEventInput)
   const goneFiles = new Set<string>();
   if (gone.length) for (const file of input.indexedCodeFiles()) if (gone.some((g) => within(file, g))) goneFiles.add(file);
   out.goneFiles = [...goneFiles];
-  const touched = [...gone, ...out.newFolders];
   for (const p of input.dbtProjects()) {
-    const reaches = (path: string): boolean =>
-      // the project itself, or a folder above it
-      within(p.root, path) ||
-      // a folder its manifest was in (dbt clean deletes target/)
-      within(p.manifestPath, path) ||
-      // a folder of its project files, one under them or one above them
-      (within(path, p.root) && (p.dirs === undefined || p.dirs.some((d) => within(path, d) || within(d, path))));
-    if (touched.some(reaches)) out.dbtProjects.push(p.root);
+    // the project itself, or a folder above it; or a folder its manifest was in (dbt clean deletes target/)
+    const aboveOrManifest = (path: string): boolean => within(p.root, path) || within(p.manifestPath, path);
+    // a folder of its project files, one under them or one above them
+    const amongFileDirs = (path: string): boolean => within(path, p.root) && (p.dirs === undefined || p.dirs.some((d) => within(path, d) || within(d, path)));
+    const goneHere = gone.filter(amongFileDirs);
+    const reloads =
+      [...gone, ...out.newFolders].some(aboveOrManifest) ||
+      (goneHere.length > 0 && (p.files === undefined || heldAny(p.files(), goneHere))) ||
+      out.newFolders.some((f) => amongFileDirs(f) && input.holdsProjectFiles(f));
+    if (reloads) out.dbtProjects.push(p.root);
   }
   return out;
 }

@@ -6,11 +6,10 @@ import { preparePatching, relinkCodeFile } from '../analysis/relinkCodeFile';
 import { relinkDbtProject } from '../analysis/relinkDbtProject';
 import { DbtProjectCache, DEFAULT_MAX_MANIFEST_BYTES, loadDbtProject } from '../sources/dbt/project';
 import { availableParallelism } from 'node:os';
-import { statSignature } from '../sources/dbt/projectFileState';
+import { holdsProjectFiles, knownProjectFiles, statSignature } from '../sources/dbt/projectFileState';
 import { pythonModuleName } from '../sources/python';
 import { readCodeText, warmUpReader, type CodeTextJob } from '../sources/codeText';
 import { readComponentYaml } from '../sources/componentYaml';
-import { isInsideNormalised } from '../sources/fileSource';
 import { DiskFileSource } from './diskFileSource';
 import { ContainedFileSource } from './containedFileSource';
 import { PassMemoFileSource } from './passMemoFileSource';
@@ -19,7 +18,7 @@ import { MANIFEST_THREAD_MIN_BYTES, ManifestScanThread } from './manifestScanThr
 import { WhenQuiet } from './whenQuiet';
 import { prepareCandidates } from '../analysis/suggest';
 import type { KeptReadContext } from './manifestReadStore';
-import { discover, FileClassifier, toRel, type DiscoveredFiles, type FileRole } from './discovery';
+import { discover, discoverUnder, FileClassifier, toRel, type FileRole } from './discovery';
 import { folderChanges } from './folderEvents';
 import { withDefaults, type WorkspaceSettings } from './settings';
 import { ReaderThreads, readerThreadsFor, type PooledJob, type ThreadOutcome } from './readerPool';
@@ -237,17 +236,21 @@ export class AssetWorkspace {
       const folders = folderChanges(unclaimed, {
         stat: (p) => this.files.stat(p),
         indexedCodeFiles: () => [...this.code.keys(), ...this.codeDiagnostics.keys()],
-        dbtProjects: () => [...this.dbt.keys()].map((root) => ({ root, dirs: this.dbtCaches.get(root)?.fileState?.dirs, manifestPath: this.manifestPathFor(root) })),
+        dbtProjects: () =>
+          [...this.dbt.keys()].map((root) => {
+            const state = this.dbtCaches.get(root)?.fileState;
+            const known = state && knownProjectFiles(state);
+            return { root, dirs: state?.dirs, manifestPath: this.manifestPathFor(root), files: known && (() => known) };
+          }),
+        holdsProjectFiles: (folder) => holdsProjectFiles(this.files, folder),
       });
       codeFiles.push(...folders.goneFiles);
       for (const root of folders.dbtProjects) projects.set(root, undefined);
-      let found: DiscoveredFiles | undefined;
       if (folders.newFolders.length) {
-        // its files, and any dbt project in it, are found by walking the workspace as a first index does
-        found = discover(this.roots, this.files, this.classifier);
-        const inNew = (f: string) => folders.newFolders.some((d) => isInsideNormalised(d, f));
-        for (const f of [...found.python, ...found.typescript, ...found.componentYaml]) if (inNew(f) && !this.code.has(f)) codeFiles.push(f);
-        for (const root of found.dbtProjects) if (!this.dbt.has(root) && inNew(root)) rediscover = true;
+        // its files, and any dbt project in it, are found as a first index's walk finds them, walking those folders alone
+        const inNew = discoverUnder(this.roots, folders.newFolders, this.files, this.classifier);
+        for (const f of [...inNew.python, ...inNew.typescript, ...inNew.componentYaml]) if (!this.code.has(f)) codeFiles.push(f);
+        for (const root of inNew.dbtProjects) if (!this.dbt.has(root)) rediscover = true;
       }
       if (projects.size === 0 && codeFiles.length === 0 && !rediscover && this.buffersSinceLoad.size === 0) {
         // nothing the index reads (a log written, a cache folder made): the snapshot stands
@@ -265,7 +268,7 @@ export class AssetWorkspace {
       for (const [p, changed] of projects) await this.loadDbt(p, true, changed);
       await codeRead();
       if (rediscover) {
-        found ??= discover(this.roots, this.files, this.classifier);
+        const found = discover(this.roots, this.files, this.classifier);
         for (const root of found.dbtProjects) if (!this.dbt.has(root)) await this.loadDbt(root);
       }
       return this.relink();

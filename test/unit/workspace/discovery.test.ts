@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { discover, FileClassifier } from '../../../server/src/workspace/discovery';
+import { discover, discoverUnder, FileClassifier } from '../../../server/src/workspace/discovery';
 import { withDefaults } from '../../../server/src/workspace/settings';
 import { MemoryFileSource } from '../dbt/helpers';
 
@@ -27,4 +27,24 @@ test('discovery classifies by the path relative to its root, however the root is
   assert.deepEqual(sorted(discover(['/ws/'], fs, classifier)), expected);
   // rooted one level down: `defs/**` no longer matches, as the path relative to that root says
   assert.deepEqual(discover(['/ws/defs'], fs, classifier).python, []);
+});
+
+test('discovery under new folders finds what the walk from their root finds there, and nothing under a folder the walk skips', () => {
+  const fs = new MemoryFileSource()
+    .set('/ws/defs/old.py', 'x')
+    .set('/ws/defs/moved/a.py', 'x')
+    .set('/ws/defs/moved/inner/b.py', 'x')
+    .set('/ws/defs/moved/__pycache__/c.py', 'x')
+    .set('/ws/lake/dbt_project.yml', 'name: lake')
+    .set('/ws/node_modules/pkg/d.py', 'x')
+    .set('/ws/.cache/e.py', 'x')
+    .set('/other/f.py', 'x');
+  const classifier = new FileClassifier(withDefaults({ pythonInclude: ['defs/**/*.py', 'node_modules/**/*.py', '.cache/*.py', '*.py'] }));
+  const under = (folders: string[]) => discoverUnder(['/ws'], folders, fs, classifier);
+  // a folder inside another of the list is not walked twice
+  assert.deepEqual(under(['/ws/defs/moved', '/ws/defs/moved/inner']).python.sort(), ['/ws/defs/moved/a.py', '/ws/defs/moved/inner/b.py']);
+  assert.deepEqual(under(['/ws/lake']).dbtProjects, ['/ws/lake']);
+  assert.deepEqual(under(['/ws/node_modules/pkg', '/ws/.cache', '/other']).python, [], 'under a skipped or hidden folder, or outside the roots');
+  const whole = discover(['/ws'], fs, classifier);
+  assert.deepEqual(under(['/ws/defs']).python.sort(), whole.python.filter((f) => f.startsWith('/ws/defs/')).sort(), 'the same files as the whole walk finds there');
 });

@@ -17,11 +17,13 @@ const P = join('/', 'ws');
 const dir: FileStat = { size: 0, mtimeMs: 0, isFile: false, isDirectory: true };
 const file: FileStat = { size: 1, mtimeMs: 0, isFile: true, isDirectory: false };
 
-function input(existing: Record<string, FileStat>, dirs?: string[]): FolderEventInput {
+/** `files`: the dbt project files the index knows (unknown when absent); `holding`: the folders there now that hold project files */
+function input(existing: Record<string, FileStat>, dirs?: string[], known: { files?: string[]; holding?: string[] } = {}): FolderEventInput {
   return {
     stat: (p) => existing[p],
     indexedCodeFiles: () => [join(P, 'defs', 'a', 'one.py'), join(P, 'defs', 'a', 'deep', 'two.py'), join(P, 'defs', 'ab.py'), join(P, 'ts', 'x.ts')],
-    dbtProjects: () => [{ root: join(P, 'analytics'), dirs, manifestPath: join(P, 'analytics', 'target', 'manifest.json') }],
+    dbtProjects: () => [{ root: join(P, 'analytics'), dirs, manifestPath: join(P, 'analytics', 'target', 'manifest.json'), files: known.files && (() => known.files!) }],
+    holdsProjectFiles: (folder) => known.holding?.includes(folder) ?? true,
   };
 }
 
@@ -62,6 +64,27 @@ test('a dbt project is loaded again when its root, its manifest\'s folder or a f
   assert.deepEqual(again([join(P, 'analytics', 'docs')]), [], 'a folder it never read');
   assert.deepEqual(folderChanges([join(P, 'analytics', 'docs')], input({})).dbtProjects, project, 'its folders unknown: any folder under it');
   assert.deepEqual(again([join(P, 'analyticsx')]), [], 'a sibling with the same start');
+});
+
+test('with the project files known, a path that went under its folders reloads it only if it held one, and a new folder only if it holds one', () => {
+  const models = join(P, 'analytics', 'models');
+  const files = [join(models, 'staging', 'stg_a.sql'), join(models, 'staging', 'schema.yml'), join(models, 'marts', 'Fct.SQL')];
+  const again = (paths: string[], existing: Record<string, FileStat> = {}, holding: string[] = []) =>
+    folderChanges(paths, input(existing, [models], { files, holding })).dbtProjects;
+  const project = [join(P, 'analytics')];
+  assert.deepEqual(again([join(models, 'NOTES.md')]), [], 'a notes file deleted');
+  assert.deepEqual(again([join(models, 'empty')]), [], 'a folder that held no project file deleted');
+  assert.deepEqual(again([join(models, 'stag')]), [], 'a folder whose name starts a known one');
+  assert.deepEqual(again([join(models, 'staging')]), project, 'a folder of models deleted');
+  assert.deepEqual(again([models]), project, 'the folder of models deleted');
+  assert.deepEqual(again([join(models, 'marts', 'Fct.SQL')]), project, 'a project file no reader claims deleted');
+  assert.deepEqual(again([join(P, 'analytics', 'target')]), project, 'dbt clean, whatever the files');
+  assert.deepEqual(again([join(P, 'analytics')]), project, 'the project deleted');
+  const fresh = join(models, 'fresh');
+  assert.deepEqual(again([fresh], { [fresh]: dir }), [], 'an empty folder made');
+  assert.deepEqual(again([fresh], { [fresh]: dir }, [fresh]), project, 'a folder of models moved in');
+  const elsewhere = join(P, 'analytics', 'docs');
+  assert.deepEqual(again([elsewhere], { [elsewhere]: dir }, [elsewhere]), [], 'a folder with SQL outside the project\'s folders');
 });
 
 /** Runs `body` on examples/taxi copied to a temporary folder and indexed (threads off: the same path either way). */
@@ -109,6 +132,34 @@ test('dbt clean (target/ deleted, reported as the folder) reloads the project fr
     s = await ws.filesChanged([join(root, 'analytics')]);
     assert.deepEqual(s.dbtProjects, []);
     assert.equal(s.graph.get('stg_trips'), undefined);
+  }));
+
+test('a notes file deleted or an empty folder made among the models keep the snapshot; a folder of models moved in and out is followed', () =>
+  withIndexedCopy(async (root, ws) => {
+    const models = join(root, 'analytics', 'models');
+    const notes = join(models, 'NOTES.md');
+    writeFileSync(notes, '# notes');
+    let s = await ws.filesChanged([notes]);
+    rmSync(notes);
+    s = await ws.filesChanged([notes]);
+    assert.equal(await ws.filesChanged([notes]), s, 'deleted again: no re-link');
+    const before = s;
+    const empty = join(models, 'empty');
+    mkdirSync(empty);
+    s = await ws.filesChanged([empty, notes]);
+    assert.equal(s, before, 'a notes file gone and an empty folder made: no re-link');
+
+    const outside = join(root, 'moved_marts');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'fct_moved.sql'), "select * from {{ ref('stg_trips') }}\n");
+    const moved = join(models, 'moved_marts');
+    renameSync(outside, moved);
+    s = await ws.filesChanged([outside, moved]);
+    assert.ok(s.graph.get('fct_moved'), 'a folder of models moved in: its model is an asset');
+    renameSync(moved, outside);
+    s = await ws.filesChanged([moved, outside]);
+    assert.equal(s.graph.get('fct_moved'), undefined, 'moved out: gone');
+    assert.ok(s.graph.get('stg_trips'), 'the rest of the project stays');
   }));
 
 test('changes to paths the index does not read leave the snapshot as it was', () =>

@@ -127,6 +127,8 @@ export async function loadDbtProject(
   const log: string[] = [];
 
   const fromFiles = (): { facts: DbtProjectFacts; diagnostics: Diagnostic[] } => {
+    // what a manifest read knew of the files no longer describes the project
+    if (opts.cache) opts.cache.fileState = undefined;
     const files = readDbtProjectFiles(root, fs, { maxFileBytes: maxBytes, memo: opts.cache?.scans });
     files.facts.log.unshift(...log);
     return { facts: files.facts, diagnostics: [...diagnostics, ...files.diagnostics] };
@@ -201,7 +203,8 @@ export async function loadDbtProject(
   const state =
     (lastState && updatedFileState(lastState, root, opts.changedFiles!, fs, checksumsOf(facts.nodes, new Set(opts.changedFiles)))) ??
     fullFileState(walked ?? walkProject(root, fs), fs, baseline, checksumsOf(facts.nodes), { recordedNow });
-  if (opts.cache && state.baseline === opts.cache.manifest) opts.cache.fileState = state;
+  // a state against anything else (a manifest held by an editor) is not kept: what it says of the files would go stale
+  if (opts.cache) opts.cache.fileState = state.baseline === opts.cache.manifest ? state : undefined;
   if (unchanged) {
     // The kept read's places may have found their ranges in the files as they
     // were then: the nodes whose files changed or went since get new places

@@ -37,6 +37,25 @@ export function projectFileDirs(root: string, fs: FileSource): string[] {
   return roots.flatMap((r) => r.paths.flatMap((p) => projectDir(r.dir, p) ?? []));
 }
 
+/** Whether `dir` holds a file a project walk reads (the walk's rules: hidden, skipped and linked folders are not entered). */
+export function holdsProjectFiles(fs: FileSource, dir: string): boolean {
+  return walk(fs, dir, PROJECT_FILE_EXTS).length > 0;
+}
+
+/**
+ * The project files a state knows of: those its manifest read located nodes
+ * among, and those changed, added or gone since. Undefined without the
+ * read's record of them (no cache, a manifest held by an editor).
+ */
+export function knownProjectFiles(state: ProjectFileState): Iterable<string> | undefined {
+  const recorded = state.baseline.files;
+  if (!recorded) return undefined;
+  return (function* () {
+    yield* recorded.keys();
+    yield* state.changed;
+  })();
+}
+
 /** What a manifest read records of the project files it located its nodes in (see ManifestBaseline.files). */
 export function snapshotOf(stats: ReadonlyMap<string, FileStat>): Map<string, string> {
   return new Map([...stats].map(([f, s]) => [f, s.isOverlay ? 'overlay' : statSignature(s)] as const));

@@ -12,7 +12,8 @@
 // storage); the run saves its read there at the end. reopen: a second session over the
 // same directory, measuring the cold index from the kept read (the re-index, reader and
 // warm steps are skipped).
-import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 
@@ -104,6 +105,26 @@ if (input.changeFile && !input.reopen) {
   } finally {
     writeFileSync(input.changeFile, original);
     utimesSync(input.changeFile, st.atime, st.mtime);
+  }
+  // 3c. Paths beside the models that hold none (the watcher reports them as they are): a notes file
+  // deleted, then an empty folder made. Neither changes the project.
+  const notes = join(dirname(input.changeFile), 'BENCH_NOTES.md');
+  const folder = join(dirname(input.changeFile), 'bench_empty_folder');
+  try {
+    writeFileSync(notes, '# notes\n');
+    await ws.filesChanged([notes]);
+    rmSync(notes);
+    const event = async (path) => {
+      const t = performance.now();
+      await ws.filesChanged([path]);
+      return ms(t);
+    };
+    out.notesGoneMs = await event(notes);
+    mkdirSync(folder);
+    out.emptyFolderMs = await event(folder);
+  } finally {
+    rmSync(notes, { force: true });
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 

@@ -75,6 +75,9 @@ export class FileClassifier {
 }
 
 export function toRel(root: string, path: string): string {
+  // a normalised path under its root (as the walk and the watcher give them): the slice is path.relative's
+  // answer at a fraction of its cost; a `.` segment, a root ending in a separator or Windows take path.relative
+  if (sep === '/' && !root.endsWith('/') && isInsideNormalised(root, path) && path.indexOf('/.', root.length) === -1) return path.slice(root.length + 1);
   return relative(root, path).split(sep).join('/');
 }
 

@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { CodeFileFacts, DbtProjectFacts, Diagnostic } from '../model';
 import { AssetGraph } from '../model';
 import { analyzeWorkspace, type AnalysisResult, type WorkspaceFacts } from '../analysis/buildGraph';
@@ -7,6 +7,7 @@ import { relinkDbtProject } from '../analysis/relinkDbtProject';
 import { DbtProjectCache, DEFAULT_MAX_MANIFEST_BYTES, loadDbtProject } from '../sources/dbt/project';
 import { availableParallelism } from 'node:os';
 import { holdsProjectFiles, knownProjectFiles, statSignature } from '../sources/dbt/projectFileState';
+import { isInsideNormalised } from '../sources/fileSource';
 import { pythonModuleName } from '../sources/python';
 import { readCodeText, warmUpReader, type CodeTextJob } from '../sources/codeText';
 import { readComponentYaml } from '../sources/componentYaml';
@@ -24,6 +25,10 @@ import { withDefaults, type WorkspaceSettings } from './settings';
 import { ReaderThreads, readerThreadsFor, type PooledJob, type ThreadOutcome } from './readerPool';
 
 export type IndexProgress = (done: number, total: number, message: string) => void;
+
+/** A name a dbt project walk reads (its extensions, in any case: projectFileState.ts) */
+const PROJECT_FILE_NAME = /\.(sql|ya?ml|csv)$/i;
+
 export interface CancellationFlag {
   readonly isCancellationRequested: boolean;
 }
@@ -224,7 +229,11 @@ export class AssetWorkspace {
       for (const file of files) {
         const role = this.roleOf(file);
         const project = this.dbtProjectOf(file);
-        const dbtRoot = role === 'dbtProjectFile' ? dirname(file) : project && (role === 'manifest' || /\.(sql|ya?ml|csv)$/.test(file)) ? project : undefined;
+        const projectFileKind = project !== undefined && PROJECT_FILE_NAME.test(file);
+        // SQL or YAML no walk of the project reads (dbt's compiled and run SQL under target/, CI or docker YAML
+        // beside it): `dbt run` writes two files per model, a project of 50k models would be read again for them
+        if (projectFileKind && role === 'other' && !this.readsProjectFile(project, file)) continue;
+        const dbtRoot = role === 'dbtProjectFile' ? dirname(file) : project && (role === 'manifest' || projectFileKind) ? project : undefined;
         if (role === 'dbtProjectFile' && !this.dbt.has(dirname(file))) rediscover = true;
         const list = dbtRoot ? projects.get(dbtRoot) : undefined;
         if (list) list.push(file);
@@ -292,10 +301,8 @@ export class AssetWorkspace {
 
   rootOf(path: string): string | undefined {
     let best: string | undefined;
-    for (const r of this.roots) {
-      const rel = relative(r, path);
-      if (!rel.startsWith('..') && !isAbsolute(rel) && (!best || r.length > best.length)) best = r;
-    }
+    // prefix tests, not path.relative: `dbt run` reports tens of thousands of paths at once
+    for (const r of this.roots) if (isInsideNormalised(r, path) && (!best || r.length > best.length)) best = r;
     return best;
   }
 
@@ -306,11 +313,14 @@ export class AssetWorkspace {
 
   private dbtProjectOf(file: string): string | undefined {
     let best: string | undefined;
-    for (const root of this.dbt.keys()) {
-      const rel = relative(root, file);
-      if (!rel.startsWith('..') && !isAbsolute(rel) && (!best || root.length > best.length)) best = root;
-    }
+    for (const root of this.dbt.keys()) if (isInsideNormalised(root, file) && (!best || root.length > best.length)) best = root;
     return best;
+  }
+
+  /** Whether a walk of the project's files may read this file: under one of its file folders, or anywhere while those are unknown. */
+  private readsProjectFile(root: string, file: string): boolean {
+    const dirs = this.dbtCaches.get(root)?.fileState?.dirs;
+    return dirs === undefined || dirs.some((d) => isInsideNormalised(d, file));
   }
 
   /** The project's manifest: the manifestPath setting's file, else target/manifest.json. */

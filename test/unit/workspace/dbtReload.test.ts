@@ -75,3 +75,29 @@ test('a buffer opened without an edit counts at its project\'s next reload as on
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the SQL dbt writes under target/ and YAML beside the project bring no reload; a model named in upper case is read as the walk reads it', async () => {
+  const dir = project();
+  const ws = new AssetWorkspace({ roots: [dir], log: () => undefined, readerThreads: 0 });
+  try {
+    const before = await ws.indexAll();
+    // what `dbt run` writes for each model, and files no walk of the project reads
+    const written = ['compiled', 'run'].flatMap((kind) => ['a', 'b', 'c'].map((m) => join(dir, 'target', kind, 'shop', 'models', `${m}.sql`)));
+    for (const f of written) {
+      mkdirSync(join(f, '..'), { recursive: true });
+      writeFileSync(f, 'select 1');
+    }
+    writeFileSync(join(dir, 'docker-compose.yml'), 'services: {}\n');
+    writeFileSync(join(dir, 'packages.yml'), 'packages: []\n');
+    const after = await ws.filesChanged([...written, join(dir, 'docker-compose.yml'), join(dir, 'packages.yml')]);
+    assert.equal(after, before, 'no reload, no re-link');
+
+    const upper = join(dir, 'models', 'D.SQL');
+    writeFileSync(upper, "select * from {{ ref('c') }}");
+    const s = await ws.filesChanged([upper]);
+    assert.ok(s.graph.get('D'), 'the new model is an asset');
+  } finally {
+    ws.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { discover, discoverUnder, FileClassifier } from '../../../server/src/workspace/discovery';
+import { relative, sep } from 'node:path';
+import { discover, discoverUnder, FileClassifier, toRel } from '../../../server/src/workspace/discovery';
 import { withDefaults } from '../../../server/src/workspace/settings';
 import { MemoryFileSource } from '../dbt/helpers';
 
@@ -47,4 +48,20 @@ test('discovery under new folders finds what the walk from their root finds ther
   assert.deepEqual(under(['/ws/node_modules/pkg', '/ws/.cache', '/other']).python, [], 'under a skipped or hidden folder, or outside the roots');
   const whole = discover(['/ws'], fs, classifier);
   assert.deepEqual(under(['/ws/defs']).python.sort(), whole.python.filter((f) => f.startsWith('/ws/defs/')).sort(), 'the same files as the whole walk finds there');
+});
+
+test('a path relative to its root is path.relative\'s answer, with / separators', () => {
+  const cases: [string, string][] = [
+    ['/ws', '/ws/defs/a.py'],
+    ['/ws', '/ws'],
+    ['/ws/', '/ws/defs/a.py'],
+    ['/ws', '/wsx/a.py'],
+    ['/ws', '/other/a.py'],
+    ['/ws', '/ws/./defs/a.py'],
+    ['/ws', '/ws/defs/../b.py'],
+    ['/ws', '/ws/.dagster_defs/a.py'],
+    ['/home/u/.config/ws', '/home/u/.config/ws/defs/a.py'],
+    ['/', '/a/b.py'],
+  ];
+  for (const [root, path] of cases) assert.equal(toRel(root, path), relative(root, path).split(sep).join('/'), `${root} ${path}`);
 });

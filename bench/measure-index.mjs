@@ -122,6 +122,16 @@ if (input.changeFile && !input.reopen) {
     out.notesGoneMs = await event(notes);
     mkdirSync(folder);
     out.emptyFolderMs = await event(folder);
+    // what `dbt run` writes besides the manifest: each model's compiled and run SQL under target/, reported
+    // as one batch (the paths only: a run would write the files, and nothing reads them)
+    const project = ws.snapshot.dbtProjects[0];
+    const written = (project?.nodes ?? [])
+      .filter((n) => n.resourceType === 'model' && n.originalFilePath)
+      .flatMap((n) => ['compiled', 'run'].map((kind) => join(input.dbtRoot ?? input.root, 'target', kind, project.name, n.originalFilePath)));
+    const t = performance.now();
+    await ws.filesChanged(written);
+    out.dbtRunPathsMs = ms(t);
+    out.dbtRunPaths = written.length;
   } finally {
     rmSync(notes, { force: true });
     rmSync(folder, { recursive: true, force: true });

@@ -313,7 +313,7 @@ const mRows = manifestRows.map((r) => [
   ratio(r.retainedHeap, r.manifestBytes),
   mb(r.rss),
   f0(r.reindexMs),
-  r.notesGoneMs === undefined ? '–' : `${f0(r.notesGoneMs)} / ${f0(r.emptyFolderMs)}`,
+  r.notesGoneMs === undefined ? '–' : `${f0(r.notesGoneMs)} / ${f0(r.emptyFolderMs)} / ${f0(r.dbtRunPathsMs)} (${r.dbtRunPaths})`,
   f0(r.manifestRebuiltMs),
 ]);
 const sRows = [
@@ -367,6 +367,7 @@ const growthRows = [
   ['retained heap, dbt only (MiB)', synth.map((r) => mb(r.retainedHeap)).join(' → '), synth.map((r) => mb(r.retainedHeap / (r.nodes / 1000))).join(' → ')],
   ['re-index after one model edit (ms)', abs(synth, 'reindexMs'), per(synth, 'reindexMs')],
   ['notes file deleted among the models (ms)', abs(synth, 'notesGoneMs'), per(synth, 'notesGoneMs')],
+  ["dbt run's SQL paths reported (ms)", abs(synth, 'dbtRunPathsMs'), per(synth, 'dbtRunPathsMs')],
   ['re-index after the manifest is rebuilt (ms)', abs(synth, 'manifestRebuiltMs'), per(synth, 'manifestRebuiltMs')],
   ['cold index, dbt + python (ms)', abs(combos, 'coldIndexMs'), per(combos, 'coldIndexMs')],
   ['server start → first answer (ms)', abs(lspSynth, 'firstAnswerMs'), per(lspSynth, 'firstAnswerMs')],
@@ -480,14 +481,14 @@ const report = [
   '## Manifests (in-process, one fresh process per row; cold = first index in that process)',
   '',
   table(
-    ['manifest', 'MiB', 'nodes', 'cold index ms', 'JSON.parse ms', 'index ÷ parse', 'no code cache⁹: cold index / parse ms', 'reopen⁷: cold index / parse ms', 'dbt load² ms', 'load ÷ parse', 'readManifest ms', 'readManifest, no files⁴ ms', 'scan⁵ ms', 'scan ÷ parse', 'warm index / parse ms', 'retained heap⁶ MiB', 'heap ÷ bytes', 'RSS MiB', 're-index³ ms', 'notes file deleted / empty folder made¹⁴ ms', 'manifest rebuilt⁸ ms'],
+    ['manifest', 'MiB', 'nodes', 'cold index ms', 'JSON.parse ms', 'index ÷ parse', 'no code cache⁹: cold index / parse ms', 'reopen⁷: cold index / parse ms', 'dbt load² ms', 'load ÷ parse', 'readManifest ms', 'readManifest, no files⁴ ms', 'scan⁵ ms', 'scan ÷ parse', 'warm index / parse ms', 'retained heap⁶ MiB', 'heap ÷ bytes', 'RSS MiB', 're-index³ ms', 'notes file deleted / empty folder made / dbt run\'s SQL paths¹⁴ ms', 'manifest rebuilt⁸ ms'],
     mRows,
   ),
   '',
   '¹ the manifest was not used (a schema older than v4, which the reader does not read), so the index was built from the project files (SQL/YAML) instead.',
   '² `loadDbtProject` with the size limit lifted: the manifest path itself (the read + node translation + which file each node is in; where in the file is found when first asked, server/src/sources/dbt/places.ts).',
   '³ one model `.sql` file edited, then `filesChanged([file])`.',
-  '¹⁴ beside that model: a notes file (`.md`) deleted, then an empty folder made, each `filesChanged([path])` as the watcher reports it. Neither holds a file the project is read from, so neither reloads it (server/src/workspace/folderEvents.ts).',
+  '¹⁴ beside that model: a notes file (`.md`) deleted, then an empty folder made, each `filesChanged([path])` as the watcher reports it. Then the paths of the compiled and run SQL `dbt run` writes under target/ for every model, reported at once (their count in brackets). None of them holds a file the project is read from, so none reloads it (server/src/workspace/folderEvents.ts, workspace.ts).',
   '⁴ `readManifest` with a file source that has no files: the manifest part without the stat of each node\'s file.',
   '⁵ `scanManifest` (server/src/sources/dbt/manifestScan.ts): the skipping scanner over the bytes, keeping only the fields the reader uses.',
   '⁶ heap (after GC) with the index live minus heap once the workspace is dropped: what the index holds, without code and module caches.',

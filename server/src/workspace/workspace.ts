@@ -248,8 +248,7 @@ export class AssetWorkspace {
         dbtProjects: () =>
           [...this.dbt.keys()].map((root) => {
             const state = this.dbtCaches.get(root)?.fileState;
-            const known = state && knownProjectFiles(state);
-            return { root, dirs: state?.dirs, manifestPath: this.manifestPathFor(root), files: known && (() => known) };
+            return { root, dirs: state?.dirs, manifestPath: this.manifestPathFor(root), files: state && knownProjectFiles(state) };
           }),
         holdsProjectFiles: (folder) => holdsProjectFiles(this.files, folder),
       });

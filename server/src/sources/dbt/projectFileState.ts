@@ -43,17 +43,17 @@ export function holdsProjectFiles(fs: FileSource, dir: string): boolean {
 }
 
 /**
- * The project files a state knows of: those its manifest read located nodes
- * among, and those changed, added or gone since. Undefined without the
- * read's record of them (no cache, a manifest held by an editor).
+ * The project files a state knows of, each call a new pass over them: those
+ * its manifest read located nodes among, and those changed, added or gone
+ * since. Undefined without the read's record of them.
  */
-export function knownProjectFiles(state: ProjectFileState): Iterable<string> | undefined {
+export function knownProjectFiles(state: ProjectFileState): (() => Iterable<string>) | undefined {
   const recorded = state.baseline.files;
   if (!recorded) return undefined;
-  return (function* () {
+  return function* () {
     yield* recorded.keys();
     yield* state.changed;
-  })();
+  };
 }
 
 /** What a manifest read records of the project files it located its nodes in (see ManifestBaseline.files). */

@@ -68,6 +68,7 @@ export function folderChanges(paths: readonly string[], input: FolderEventInput)
   const goneFiles = new Set<string>();
   if (gone.length) for (const file of input.indexedCodeFiles()) if (gone.some((g) => within(file, g))) goneFiles.add(file);
   out.goneFiles = [...goneFiles];
+  const touched = [...gone, ...out.newFolders];
   for (const p of input.dbtProjects()) {
     // the project itself, or a folder above it; or a folder its manifest was in (dbt clean deletes target/)
     const aboveOrManifest = (path: string): boolean => within(p.root, path) || within(p.manifestPath, path);
@@ -75,7 +76,7 @@ export function folderChanges(paths: readonly string[], input: FolderEventInput)
     const amongFileDirs = (path: string): boolean => within(path, p.root) && (p.dirs === undefined || p.dirs.some((d) => within(path, d) || within(d, path)));
     const goneHere = gone.filter(amongFileDirs);
     const reloads =
-      [...gone, ...out.newFolders].some(aboveOrManifest) ||
+      touched.some(aboveOrManifest) ||
       (goneHere.length > 0 && (p.files === undefined || heldAny(p.files(), goneHere))) ||
       out.newFolders.some((f) => amongFileDirs(f) && input.holdsProjectFiles(f));
     if (reloads) out.dbtProjects.push(p.root);

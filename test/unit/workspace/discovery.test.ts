@@ -62,6 +62,9 @@ test('a path relative to its root is path.relative\'s answer, with / separators'
     ['/ws', '/ws/.dagster_defs/a.py'],
     ['/home/u/.config/ws', '/home/u/.config/ws/defs/a.py'],
     ['/', '/a/b.py'],
+    ['/ws', '/ws/..cfg/a.py'],
+    ['/ws', '/ws/a/.'],
+    ['/ws', '/ws/a/..'],
   ];
   for (const [root, path] of cases) assert.equal(toRel(root, path), relative(root, path).split(sep).join('/'), `${root} ${path}`);
 });
